@@ -1,0 +1,163 @@
+import { Logger } from '@nestjs/common';
+import type { AxiosInstance } from 'axios';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ResolvedIamportOptions } from '../iamport.options.js';
+import { AccessTokenCache } from './access-token.js';
+import { backoffDelayMs } from './backoff.js';
+import {
+  type AnsweredCall,
+  readAnswer,
+  type RawAnswer,
+  toTransportError,
+} from './iamport-answer.js';
+import { IamportAuthError, IamportError } from './iamport.errors.js';
+import type { AccessToken } from './iamport.types.js';
+
+export interface IamportCall extends AnsweredCall {
+  method: 'GET' | 'POST' | 'PUT';
+  /** Path with its parameters already encoded. */
+  path: string;
+  query?: URLSearchParams;
+  body?: object;
+}
+
+// Largest answer accepted: a page of 1000 payments is about 2 MB.
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Sends one iamport call: token, timeout, retries with backoff for calls that
+ * are safe to repeat (`repeatable`), one token refresh after a 401, and the
+ * envelope checked.
+ */
+export class IamportTransport {
+  private readonly logger = new Logger('IamportClient');
+  private readonly tokens: AccessTokenCache;
+
+  constructor(
+    private readonly axios: AxiosInstance,
+    private readonly options: ResolvedIamportOptions,
+  ) {
+    this.tokens = new AccessTokenCache(
+      () => this.requestToken(),
+      options.tokenRefreshMarginMs,
+    );
+  }
+
+  /** Sends the call and returns the envelope's `response`, checked by `isExpected` when given. */
+  send<T>(
+    call: IamportCall,
+    isExpected?: (value: unknown) => value is T,
+  ): Promise<T> {
+    return this.withRetries(call, async () => {
+      const token = await this.tokens.get();
+      const answer = await this.exchange(call, token);
+      if (answer.httpStatus !== 401)
+        return readAnswer(call, answer, isExpected);
+      // The token expired or was revoked on iamport's side: refresh once, retry once.
+      this.tokens.invalidate(token);
+      const retried = await this.exchange(call, await this.tokens.get());
+      if (retried.httpStatus === 401)
+        throw refused(call, 'a freshly issued token was refused');
+      return readAnswer(call, retried, isExpected);
+    });
+  }
+
+  private requestToken(): Promise<AccessToken> {
+    const call: IamportCall = {
+      operation: 'getToken',
+      method: 'POST',
+      path: '/users/getToken',
+      body: {
+        imp_key: this.options.impKey,
+        imp_secret: this.options.impSecret,
+      },
+      // iamport returns the same token when asked again, so a repeat is harmless.
+      repeatable: true,
+    };
+    return this.withRetries(call, async () => {
+      const answer = await this.exchange(call, null);
+      if (answer.httpStatus === 401)
+        throw refused(call, 'imp_key/imp_secret were refused');
+      return readAnswer(call, answer, isAccessToken);
+    });
+  }
+
+  private async withRetries<T>(
+    call: IamportCall,
+    attemptOnce: () => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await attemptOnce();
+      } catch (error) {
+        // A failed token request was already retried on its own; don't multiply the attempts.
+        const retry =
+          error instanceof IamportError &&
+          error.operation === call.operation &&
+          error.retryable;
+        if (!retry || attempt >= this.options.maxRetries) throw error;
+        const delayMs = backoffDelayMs(attempt, {
+          baseDelayMs: this.options.retryBaseDelayMs,
+          maxDelayMs: this.options.retryMaxDelayMs,
+        });
+        this.logger.warn(
+          `${error.message}; retry ${attempt + 1} of ${this.options.maxRetries} in ${Math.round(delayMs)} ms`,
+        );
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  private async exchange(
+    call: IamportCall,
+    token: string | null,
+  ): Promise<RawAnswer> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (token !== null) headers.Authorization = `Bearer ${token}`;
+    if (this.options.tierCode) headers.Tier = this.options.tierCode;
+    if (call.body) headers['Content-Type'] = 'application/json';
+    const query = call.query?.toString();
+    try {
+      const response = await this.axios.request<string>({
+        method: call.method,
+        url: `${this.options.apiBaseUrl}${call.path}${query ? `?${query}` : ''}`,
+        data: call.body ? JSON.stringify(call.body) : undefined,
+        headers,
+        timeout: this.options.timeoutMs,
+        // axios's timeout is an idle timeout; the signal also bounds an answer that trickles in.
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+        responseType: 'text',
+        transformResponse: (data: unknown) => data,
+        validateStatus: () => true,
+        maxRedirects: 0,
+        maxContentLength: MAX_ANSWER_BYTES,
+      });
+      return {
+        httpStatus: response.status,
+        text: typeof response.data === 'string' ? response.data : '',
+      };
+    } catch (error) {
+      throw toTransportError(call, error, this.options.timeoutMs);
+    }
+  }
+}
+
+function refused(call: IamportCall, summary: string): IamportAuthError {
+  return new IamportAuthError(summary, {
+    operation: call.operation,
+    httpStatus: 401,
+    code: null,
+    iamportMessage: null,
+    retryable: false,
+  });
+}
+
+function isAccessToken(value: unknown): value is AccessToken {
+  const token = value as Partial<AccessToken> | null;
+  return (
+    typeof token?.access_token === 'string' &&
+    token.access_token.length > 0 &&
+    typeof token.now === 'number' &&
+    typeof token.expired_at === 'number'
+  );
+}
