@@ -1,6 +1,8 @@
+import { isIP } from 'node:net';
 import {
   IAMPORT_DEFAULTS,
   type IamportModuleOptions,
+  type IamportResultPages,
   type ResolvedIamportOptions,
 } from './iamport.options.js';
 
@@ -9,30 +11,6 @@ export class IamportConfigurationError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid IamportModule options:\n  - ${problems.join('\n  - ')}`);
     this.name = 'IamportConfigurationError';
-  }
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.trim().length > 0;
-}
-
-function checkInteger(
-  problems: string[],
-  name: string,
-  value: unknown,
-  min: number,
-  max: number,
-): void {
-  if (value === undefined) return;
-  if (
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value < min ||
-    value > max
-  ) {
-    problems.push(
-      `${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`,
-    );
   }
 }
 
@@ -48,6 +26,19 @@ export function resolveIamportOptions(
     );
   if (!isNonEmptyString(raw.impSecret))
     problems.push('impSecret is required (the REST API secret)');
+  if (
+    !hasMethods(raw.orderRepository, ['findByMerchantUid', 'applyTransition'])
+  ) {
+    problems.push(
+      'orderRepository is required: an IamportOrderRepository (findByMerchantUid, applyTransition)',
+    );
+  }
+  if (
+    raw.notificationLog !== undefined &&
+    !hasMethods(raw.notificationLog, ['record'])
+  ) {
+    problems.push('notificationLog must be an IamportNotificationLog (record)');
+  }
   if (raw.apiBaseUrl !== undefined && !isHttpUrl(raw.apiBaseUrl)) {
     problems.push(
       `apiBaseUrl must be an http(s) URL (got ${JSON.stringify(raw.apiBaseUrl)})`,
@@ -70,20 +61,101 @@ export function resolveIamportOptions(
   ) {
     problems.push('includeSandbox must be a boolean');
   }
+  if (
+    raw.forgeryPolicy !== undefined &&
+    raw.forgeryPolicy !== 'cancel' &&
+    raw.forgeryPolicy !== 'flag'
+  ) {
+    problems.push(
+      `forgeryPolicy must be 'cancel' or 'flag' (got ${JSON.stringify(raw.forgeryPolicy)})`,
+    );
+  }
+  if (raw.resultPages !== undefined)
+    checkResultPages(problems, raw.resultPages);
+  if (raw.webhookAllowList !== undefined)
+    checkAllowList(problems, raw.webhookAllowList);
   if (raw.tierCode !== undefined && !isNonEmptyString(raw.tierCode))
     problems.push('tierCode must be a non-empty string');
   if (problems.length > 0) throw new IamportConfigurationError(problems);
 
+  const valid = raw as IamportModuleOptions;
   return {
     ...IAMPORT_DEFAULTS,
-    ...stripUndefined(raw),
-    impKey: raw.impKey!,
-    impSecret: raw.impSecret!,
-    apiBaseUrl: (raw.apiBaseUrl ?? IAMPORT_DEFAULTS.apiBaseUrl).replace(
+    ...stripUndefined(valid),
+    impKey: valid.impKey,
+    impSecret: valid.impSecret,
+    orderRepository: valid.orderRepository,
+    apiBaseUrl: (valid.apiBaseUrl ?? IAMPORT_DEFAULTS.apiBaseUrl).replace(
       /\/+$/,
       '',
     ),
+    webhookAllowList: valid.webhookAllowList
+      ? new Set(valid.webhookAllowList)
+      : null,
   };
+}
+
+function checkResultPages(problems: string[], pages: IamportResultPages): void {
+  for (const key of ['success', 'pending', 'failure'] as const) {
+    const page: unknown = pages?.[key];
+    // Only these configured pages are ever redirect targets, so they are checked once, here.
+    if (!(
+      typeof page === 'string' &&
+      (page.startsWith('/') ? !page.startsWith('//') : isHttpUrl(page))
+    )) {
+      problems.push(
+        `resultPages.${key} must be an http(s) URL or a path starting with / (got ${JSON.stringify(page)})`,
+      );
+    }
+  }
+}
+
+function checkAllowList(problems: string[], list: readonly string[]): void {
+  if (!Array.isArray(list) || list.length === 0) {
+    problems.push(
+      'webhookAllowList must be a non-empty list of IP addresses (omit it to accept any source)',
+    );
+    return;
+  }
+  for (const address of list) {
+    if (typeof address !== 'string' || isIP(address) === 0) {
+      problems.push(
+        `webhookAllowList: ${JSON.stringify(address)} is not an IP address`,
+      );
+    }
+  }
+}
+
+function checkInteger(
+  problems: string[],
+  name: string,
+  value: unknown,
+  min: number,
+  max: number,
+): void {
+  if (value === undefined) return;
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < min ||
+    value > max
+  ) {
+    problems.push(
+      `${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`,
+    );
+  }
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.trim().length > 0;
+}
+
+function hasMethods(value: unknown, names: string[]): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    names.every((name) => typeof (value as any)[name] === 'function')
+  );
 }
 
 function isHttpUrl(value: unknown): boolean {

@@ -1,23 +1,53 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { IamportClient } from './client/iamport.client.js';
+import { IamportEventHandlers } from './events/iamport-event-handlers.js';
+import { LoggingNotificationLog } from './http/logging-notification-log.js';
+import { NotificationRecorder } from './http/notification-recorder.js';
+import { WebhookSourceGuard } from './http/webhook-source.guard.js';
 import { resolveIamportOptions } from './iamport-options.validation.js';
 import {
   IAMPORT_MODULE_OPTIONS,
   IamportConfigurableModule,
 } from './iamport.module-definition.js';
+import type { ResolvedIamportOptions } from './iamport.options.js';
 import { IAMPORT_OPTIONS } from './iamport.tokens.js';
+import { IAMPORT_NOTIFICATION_LOG } from './ports/notification-log.js';
+import { IAMPORT_ORDER_REPOSITORY } from './ports/order.repository.js';
+import { PaymentVerificationService } from './verification/payment-verification.service.js';
 
+/**
+ * iamport (PortOne V1) payments: the REST client, one verification path, and
+ * the redirect and webhook routes that feed it.
+ *
+ * `IamportModule.forRoot({...})` or `IamportModule.forRootAsync({ useFactory, inject, imports })`.
+ */
 @Module({
-  imports: [HttpModule],
+  imports: [HttpModule, DiscoveryModule],
   providers: [
     {
       provide: IAMPORT_OPTIONS,
       useFactory: resolveIamportOptions,
       inject: [IAMPORT_MODULE_OPTIONS],
     },
+    {
+      provide: IAMPORT_ORDER_REPOSITORY,
+      useFactory: (options: ResolvedIamportOptions) => options.orderRepository,
+      inject: [IAMPORT_OPTIONS],
+    },
+    {
+      provide: IAMPORT_NOTIFICATION_LOG,
+      useFactory: (options: ResolvedIamportOptions) =>
+        options.notificationLog ?? new LoggingNotificationLog(),
+      inject: [IAMPORT_OPTIONS],
+    },
     IamportClient,
+    IamportEventHandlers,
+    PaymentVerificationService,
+    NotificationRecorder,
+    WebhookSourceGuard,
   ],
-  exports: [IamportClient, IAMPORT_OPTIONS],
+  exports: [IamportClient, PaymentVerificationService, IAMPORT_OPTIONS],
 })
 export class IamportModule extends IamportConfigurableModule {}

@@ -1,9 +1,27 @@
+import type { IamportNotificationLog } from './ports/notification-log.js';
+import type { IamportOrderRepository } from './ports/order.repository.js';
+import type { ForgeryPolicy } from './verification/verification-outcome.js';
+
+/** Pages the buyer is sent to (HTTP 303) after the redirect was verified; `merchant_uid` and `outcome` are added to the query. */
+export interface IamportResultPages {
+  /** paid, vbank_issued */
+  success: string;
+  /** still pending, or being confirmed because iamport could not be reached */
+  pending: string;
+  /** every other outcome */
+  failure: string;
+}
+
 /** What a merchant passes to `IamportModule.forRoot()` / `forRootAsync()`. */
 export interface IamportModuleOptions {
   /** REST API key (console: 결제 연동 > 식별코드・API Keys > V1 API). */
   impKey: string;
   /** REST API secret. Never logged, never part of an error. */
   impSecret: string;
+  /** The merchant's orders, behind which verification works (see `IamportOrderRepository`). */
+  orderRepository: IamportOrderRepository;
+  /** Audit trail of every redirect and webhook. Default: a log line each (not durable). */
+  notificationLog?: IamportNotificationLog;
   /** Default `https://api.iamport.kr`; point it at the simulator in tests. */
   apiBaseUrl?: string;
   /** Per attempt, in milliseconds. Default 5000. */
@@ -16,16 +34,31 @@ export interface IamportModuleOptions {
   retryMaxDelayMs?: number;
   /** Refresh the token this long before it expires. Default 60000. */
   tokenRefreshMarginMs?: number;
-  /** Accept payments made on a test channel (`sandbox: true`). Default false. */
+  /** Accept payments made on a test channel (`sandbox: true`). Default false: refused as `sandbox_rejected`. */
   includeSandbox?: boolean;
+  /** Forged and duplicate payments: refund them (`cancel`, default) or only record them (`flag`). */
+  forgeryPolicy?: ForgeryPolicy;
+  /** Without them the redirect route answers JSON; with them it answers 303 to one of these. */
+  resultPages?: IamportResultPages;
+  /**
+   * Accept webhooks only from these addresses (`IAMPORT_WEBHOOK_IPS` are iamport's).
+   * Compared with `req.ip`: behind a proxy, set the app's `trust proxy` so that
+   * it is the client's address. Default: no allow-list.
+   */
+  webhookAllowList?: readonly string[];
   /** Sub-merchant code sent as the `Tier` header. */
   tierCode?: string;
 }
 
 export type ResolvedIamportOptions = Required<
-  Omit<IamportModuleOptions, 'tierCode'>
+  Omit<
+    IamportModuleOptions,
+    'tierCode' | 'resultPages' | 'webhookAllowList' | 'notificationLog'
+  >
 > &
-  Pick<IamportModuleOptions, 'tierCode'>;
+  Pick<IamportModuleOptions, 'tierCode' | 'resultPages' | 'notificationLog'> & {
+    webhookAllowList: ReadonlySet<string> | null;
+  };
 
 export const IAMPORT_DEFAULTS = {
   apiBaseUrl: 'https://api.iamport.kr',
@@ -35,4 +68,16 @@ export const IAMPORT_DEFAULTS = {
   retryMaxDelayMs: 2000,
   tokenRefreshMarginMs: 60_000,
   includeSandbox: false,
+  forgeryPolicy: 'cancel',
 } as const satisfies Partial<IamportModuleOptions>;
+
+/**
+ * The addresses iamport sends webhooks from (its documentation; they have
+ * changed before, so an allow-list is defence in depth, not the proof: the
+ * proof is fetching the payment).
+ */
+export const IAMPORT_WEBHOOK_IPS: readonly string[] = [
+  '52.78.100.19',
+  '52.78.48.223',
+  '52.78.5.241',
+];

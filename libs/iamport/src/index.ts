@@ -1,10 +1,75 @@
+// The module
 export { IamportModule } from './iamport.module.js';
-export { IAMPORT_OPTIONS } from './iamport.tokens.js';
-export type {
-  IamportModuleOptions,
-  ResolvedIamportOptions,
+export {
+  DEFAULT_ROUTES,
+  type IamportModuleExtras,
+  type IamportRoutes,
+} from './iamport.module-definition.js';
+export {
+  IAMPORT_DEFAULTS,
+  IAMPORT_WEBHOOK_IPS,
+  type IamportModuleOptions,
+  type IamportResultPages,
+  type ResolvedIamportOptions,
 } from './iamport.options.js';
 export { IamportConfigurationError } from './iamport-options.validation.js';
+export { IAMPORT_OPTIONS } from './iamport.tokens.js';
+
+// The ports a merchant implements
+export {
+  IAMPORT_ORDER_REPOSITORY,
+  type IamportOrder,
+  type IamportOrderRepository,
+  type OrderTransition,
+  type VirtualAccount,
+} from './ports/order.repository.js';
+export {
+  ALLOWED_FROM,
+  ORDER_STATUSES,
+  type OrderStatus,
+} from './ports/order-status.js';
+export {
+  IAMPORT_NOTIFICATION_LOG,
+  type IamportNotificationLog,
+  type NotificationKind,
+  type PaymentNotification,
+} from './ports/notification-log.js';
+
+// Verification
+export { PaymentVerificationService } from './verification/payment-verification.service.js';
+export { canApply, decide, type DecisionInput } from './verification/decide.js';
+export type { Decision, Refund } from './verification/decision.js';
+export type {
+  ForgeryPolicy,
+  VerificationOutcome,
+  VerificationPolicy,
+} from './verification/verification-outcome.js';
+export type {
+  VerificationRequest,
+  VerificationSource,
+} from './verification/verification-request.js';
+export type { VerificationResult } from './verification/verification-result.js';
+
+// Events
+export {
+  OnIamportCancelled,
+  OnIamportEvent,
+  OnIamportFailed,
+  OnIamportForgery,
+  OnIamportPaid,
+  OnIamportVbankIssued,
+} from './events/iamport-event.decorators.js';
+export type {
+  IamportEventType,
+  IamportPaymentEvent,
+} from './events/iamport-event.js';
+
+// HTTP answers
+export type { RedirectAnswer } from './http/redirect.controller.js';
+export type { RedirectOutcome } from './http/redirect-answer.js';
+export type { WebhookAnswer } from './http/webhook.controller.js';
+
+// The REST client
 export {
   IamportClient,
   MAX_IDS_PER_BATCH,

@@ -1,0 +1,51 @@
+import type { DataSourceOptions } from 'typeorm';
+import { CreateOrders1764028800000 } from './migrations/1764028800000-create-orders.js';
+import { OrderEntity } from './order.entity.js';
+import { PaymentNotificationEntity } from './payment-notification.entity.js';
+
+export const ENTITIES = [OrderEntity, PaymentNotificationEntity];
+export const MIGRATIONS = [CreateOrders1764028800000];
+
+/**
+ * `DATABASE_URL` picks the database: `postgres://…`, `mysql://…` or
+ * `mariadb://…`; anything else (or nothing) is a SQLite file path, `:memory:`
+ * included. The schema comes from migrations, never from `synchronize`.
+ */
+export function databaseOptions(
+  databaseUrl: string | undefined,
+  defaultSqliteFile: string,
+): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+  } as const;
+  const url = databaseUrl?.trim();
+  if (!url || url.startsWith('sqlite:') || !url.includes('://')) {
+    const file = url?.replace(/^sqlite:(\/\/)?/, '') || defaultSqliteFile;
+    // WAL and a busy timeout let several processes share the file without "database is locked".
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: file,
+      enableWAL: file !== ':memory:',
+      timeout: 10_000,
+    };
+  }
+  const protocol = new URL(url).protocol;
+  if (protocol === 'postgres:' || protocol === 'postgresql:')
+    return { ...common, type: 'postgres', url };
+  if (protocol === 'mysql:' || protocol === 'mariadb:') {
+    return {
+      ...common,
+      type: 'mysql',
+      url: url.replace(/^mariadb:/, 'mysql:'),
+      timezone: 'Z',
+      charset: 'utf8mb4',
+    };
+  }
+  throw new Error(
+    `DATABASE_URL must start with postgres://, mysql://, mariadb:// or be a SQLite file (got ${protocol})`,
+  );
+}

@@ -1,0 +1,95 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { OrderStatus } from 'nestjs-iamport';
+import { bigintAsNumber } from './columns.js';
+
+export type FulfilmentStatus =
+  'none' | 'awaiting_deposit' | 'ready_to_ship' | 'cancelled' | 'held';
+
+@Entity('orders')
+export class OrderEntity {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'merchant_uid', type: 'varchar', length: 40, unique: true })
+  merchantUid: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  name: string;
+
+  /** In the currency's smallest unit (won for KRW). */
+  @Column({ type: 'bigint', transformer: bigintAsNumber })
+  amount: number;
+
+  @Column({ type: 'varchar', length: 3 })
+  currency: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  status: OrderStatus;
+
+  /** The payment that last moved the order; unique, so one payment settles at most one order. */
+  @Column({
+    name: 'imp_uid',
+    type: 'varchar',
+    length: 40,
+    nullable: true,
+    unique: true,
+  })
+  impUid: string | null;
+
+  @Column({
+    name: 'cancelled_amount',
+    type: 'bigint',
+    default: 0,
+    transformer: bigintAsNumber,
+  })
+  cancelledAmount: number;
+
+  @Column({ name: 'paid_at', type: Date, nullable: true })
+  paidAt: Date | null;
+
+  @Column({ name: 'failed_at', type: Date, nullable: true })
+  failedAt: Date | null;
+
+  @Column({ name: 'cancelled_at', type: Date, nullable: true })
+  cancelledAt: Date | null;
+
+  @Column({ name: 'vbank_code', type: 'varchar', length: 16, nullable: true })
+  vbankCode: string | null;
+
+  @Column({ name: 'vbank_name', type: 'varchar', length: 64, nullable: true })
+  vbankName: string | null;
+
+  @Column({ name: 'vbank_num', type: 'varchar', length: 40, nullable: true })
+  vbankNum: string | null;
+
+  @Column({ name: 'vbank_holder', type: 'varchar', length: 64, nullable: true })
+  vbankHolder: string | null;
+
+  @Column({ name: 'vbank_due_at', type: Date, nullable: true })
+  vbankDueAt: Date | null;
+
+  /** Why the order failed, or what the forged payment said. */
+  @Column({
+    name: 'failure_reason',
+    type: 'varchar',
+    length: 500,
+    nullable: true,
+  })
+  failureReason: string | null;
+
+  /** A stand-in for shipping, moved by the payment event handlers. */
+  @Column({ type: 'varchar', length: 32, default: 'none' })
+  fulfilment: FulfilmentStatus;
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at' })
+  updatedAt: Date;
+}

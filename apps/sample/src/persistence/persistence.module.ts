@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ENTITIES } from './database-options.js';
+import { TypeOrmNotificationLog } from './typeorm-notification-log.js';
+import { TypeOrmOrderRepository } from './typeorm-order.repository.js';
+
+/** The TypeORM adapters of the module's ports. Needs `TypeOrmModule.forRoot…()` in the importing app. */
+@Module({
+  imports: [TypeOrmModule.forFeature(ENTITIES)],
+  providers: [TypeOrmOrderRepository, TypeOrmNotificationLog],
+  exports: [TypeOrmModule, TypeOrmOrderRepository, TypeOrmNotificationLog],
+})
+export class PersistenceModule {}

@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  IAMPORT_NOTIFICATION_LOG,
+  type IamportNotificationLog,
+  type NotificationKind,
+} from '../ports/notification-log.js';
+import type { VerificationResult } from '../verification/verification-result.js';
+
+export interface ReceivedNotification {
+  kind: NotificationKind;
+  params: Record<string, string>;
+  sourceIp: string | null;
+}
+
+/** Writes a redirect or webhook, with what verification made of it, to the merchant's notification log. */
+@Injectable()
+export class NotificationRecorder {
+  constructor(
+    @Inject(IAMPORT_NOTIFICATION_LOG)
+    private readonly log: IamportNotificationLog,
+  ) {}
+
+  recordResult(
+    received: ReceivedNotification,
+    result: VerificationResult,
+  ): Promise<void> {
+    return this.log.record({
+      ...received,
+      impUid: result.impUid ?? received.params.imp_uid ?? null,
+      merchantUid: result.merchantUid ?? received.params.merchant_uid ?? null,
+      outcome: result.outcome,
+      changed: result.changed,
+      error: null,
+      receivedAt: new Date(),
+    });
+  }
+
+  recordFailure(received: ReceivedNotification, error: unknown): Promise<void> {
+    return this.log.record({
+      ...received,
+      impUid: received.params.imp_uid || null,
+      merchantUid: received.params.merchant_uid || null,
+      outcome: 'unconfirmed',
+      changed: false,
+      // IamportError messages carry no secret; anything else is reduced to its class.
+      error:
+        error instanceof Error
+          ? `${error.name}: ${error.message}`.slice(0, 500)
+          : 'unknown error',
+      receivedAt: new Date(),
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import {
+  Controller,
+  Get,
+  Inject,
+  Logger,
+  Query,
+  Req,
+  Res,
+  type Type,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { ResolvedIamportOptions } from '../iamport.options.js';
+import { IAMPORT_OPTIONS } from '../iamport.tokens.js';
+import { PaymentVerificationService } from '../verification/payment-verification.service.js';
+import { RedirectQueryDto } from './dto/redirect-query.dto.js';
+import {
+  NotificationRecorder,
+  type ReceivedNotification,
+} from './notification-recorder.js';
+import { receivedParams } from './received-params.js';
+import {
+  flagOf,
+  type RedirectOutcome,
+  redirectMessage,
+  redirectStatus,
+  resultPageUrl,
+} from './redirect-answer.js';
+import { StrictValidationPipe } from './strict-validation.pipe.js';
+import { clientAddress } from './webhook-source.guard.js';
+
+interface HttpRequest {
+  ip?: string;
+  query?: unknown;
+}
+
+/** The body of the JSON answer (when no result pages are configured). */
+export interface RedirectAnswer {
+  merchant_uid: string | null;
+  imp_uid: string | null;
+  outcome: RedirectOutcome;
+  message: string;
+}
+
+/** Builds the `m_redirect_url` controller at the configured path. */
+export function createRedirectController(path: string): Type<unknown> {
+  @Controller()
+  class RedirectController {
+    private readonly logger = new Logger('IamportRedirect');
+
+    constructor(
+      private readonly verification: PaymentVerificationService,
+      private readonly recorder: NotificationRecorder,
+      private readonly adapterHost: HttpAdapterHost,
+      @Inject(IAMPORT_OPTIONS) private readonly options: ResolvedIamportOptions,
+    ) {}
+
+    @Get(path)
+    async complete(
+      @Query(new StrictValidationPipe(RedirectQueryDto))
+      query: RedirectQueryDto,
+      @Req() request: HttpRequest,
+      @Res() response: unknown,
+    ): Promise<void> {
+      const received: ReceivedNotification = {
+        kind: 'redirect',
+        params: receivedParams(request.query),
+        sourceIp: clientAddress(request),
+      };
+      let answer: RedirectAnswer;
+      try {
+        const result = await this.verification.verify({
+          impUid: query.imp_uid || null,
+          merchantUid: query.merchant_uid ?? null,
+          source: 'redirect',
+        });
+        answer = {
+          merchant_uid: result.merchantUid,
+          imp_uid: result.impUid,
+          outcome: result.outcome,
+          message: redirectMessage(result.outcome, null),
+        };
+        await this.recorder
+          .recordResult(received, result)
+          .catch((error: unknown) => this.logFailure('record', error));
+      } catch (error) {
+        // The order is untouched; the webhook or reconciliation settles it once iamport answers again.
+        this.logFailure('verify', error);
+        await this.recorder
+          .recordFailure(received, error)
+          .catch((failure: unknown) => this.logFailure('record', failure));
+        answer = {
+          merchant_uid: query.merchant_uid ?? null,
+          imp_uid: query.imp_uid || null,
+          outcome: 'unconfirmed',
+          message: redirectMessage('unconfirmed', flagOf(query)),
+        };
+      }
+      const adapter = this.adapterHost.httpAdapter;
+      if (this.options.resultPages) {
+        adapter.redirect(
+          response,
+          303,
+          resultPageUrl(
+            this.options.resultPages,
+            answer.outcome,
+            answer.merchant_uid,
+          ),
+        );
+      } else {
+        adapter.reply(response, answer, redirectStatus(answer.outcome));
+      }
+    }
+
+    private logFailure(step: string, error: unknown): void {
+      this.logger.error(
+        `could not ${step} a redirect: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  return RedirectController;
+}

@@ -1,0 +1,107 @@
+import {
+  IamportConfigurationError,
+  resolveIamportOptions,
+} from './iamport-options.validation.js';
+import type { IamportOrderRepository } from './ports/order.repository.js';
+
+const orderRepository: IamportOrderRepository = {
+  findByMerchantUid: () => Promise.resolve(null),
+  applyTransition: () => Promise.resolve(false),
+};
+const required = { impKey: 'key', impSecret: 'secret', orderRepository };
+
+describe('resolveIamportOptions', () => {
+  it('applies the defaults', () => {
+    expect(resolveIamportOptions(required)).toEqual({
+      impKey: 'key',
+      impSecret: 'secret',
+      orderRepository,
+      forgeryPolicy: 'cancel',
+      webhookAllowList: null,
+      apiBaseUrl: 'https://api.iamport.kr',
+      timeoutMs: 5000,
+      maxRetries: 2,
+      retryBaseDelayMs: 100,
+      retryMaxDelayMs: 2000,
+      tokenRefreshMarginMs: 60_000,
+      includeSandbox: false,
+    });
+  });
+
+  it('keeps what was given and trims a trailing slash of the base URL', () => {
+    const resolved = resolveIamportOptions({
+      ...required,
+      apiBaseUrl: 'http://127.0.0.1:4010/',
+      maxRetries: 0,
+      includeSandbox: true,
+      tierCode: 'T01',
+    });
+    expect(resolved.apiBaseUrl).toBe('http://127.0.0.1:4010');
+    expect(resolved.maxRetries).toBe(0);
+    expect(resolved.includeSandbox).toBe(true);
+    expect(resolved.tierCode).toBe('T01');
+  });
+
+  it('lists every problem at once, and never the secret', () => {
+    let error: unknown;
+    try {
+      resolveIamportOptions({
+        impKey: '',
+        impSecret: ' ',
+        orderRepository: {} as never,
+        apiBaseUrl: 'ftp://x',
+        timeoutMs: -1,
+        includeSandbox: 'yes' as never,
+        forgeryPolicy: 'refund' as never,
+        resultPages: {
+          success: '//evil.example',
+          pending: '/pending',
+          failure: 'javascript:alert(1)',
+        },
+        webhookAllowList: ['52.78.100.19', 'not-an-ip'],
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(IamportConfigurationError);
+    const problems = (error as IamportConfigurationError).problems;
+    expect(problems).toHaveLength(10);
+    expect(problems.join('\n')).toMatch(/impKey is required/);
+    expect(problems.join('\n')).toMatch(/orderRepository is required/);
+    expect(problems.join('\n')).toMatch(/forgeryPolicy/);
+    expect(problems.join('\n')).toMatch(/resultPages.success/);
+    expect(problems.join('\n')).toMatch(/resultPages.failure/);
+    expect(problems.join('\n')).toMatch(/"not-an-ip" is not an IP address/);
+    expect(problems.join('\n')).toMatch(/impSecret is required/);
+    expect(problems.join('\n')).toMatch(/apiBaseUrl/);
+    expect(problems.join('\n')).toMatch(/timeoutMs/);
+    expect(problems.join('\n')).toMatch(/includeSandbox/);
+  });
+
+  it('does not print a rejected secret', () => {
+    expect(() =>
+      resolveIamportOptions({
+        ...required,
+        impSecret: 'hunter2',
+        timeoutMs: 0,
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        message: expect.not.stringContaining('hunter2'),
+      }),
+    );
+  });
+
+  it('turns the allow-list into a set', () => {
+    expect(
+      resolveIamportOptions({ ...required, webhookAllowList: ['52.78.5.241'] })
+        .webhookAllowList,
+    ).toEqual(new Set(['52.78.5.241']));
+  });
+
+  it('fails without options at all', () => {
+    expect(() => resolveIamportOptions(undefined)).toThrow(
+      IamportConfigurationError,
+    );
+  });
+});

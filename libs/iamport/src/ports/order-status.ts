@@ -1,0 +1,63 @@
+/**
+ * The life of an order as this module sees it. Orders only move forward:
+ * pending → vbank_issued → paid → partially_cancelled → cancelled, and
+ * pending → failed; a failed order can still be paid by a later attempt
+ * with the same merchant_uid.
+ */
+export type OrderStatus =
+  | 'pending'
+  | 'vbank_issued'
+  | 'paid'
+  | 'failed'
+  | 'cancelled'
+  | 'partially_cancelled'
+  | 'forgery_cancelled'
+  | 'forgery_flagged';
+
+export const ORDER_STATUSES: readonly OrderStatus[] = [
+  'pending',
+  'vbank_issued',
+  'paid',
+  'failed',
+  'cancelled',
+  'partially_cancelled',
+  'forgery_cancelled',
+  'forgery_flagged',
+];
+
+/**
+ * From which statuses an order may move to each status. A repository applies a
+ * transition only when the stored status is one of these (a conditional
+ * update), which is what makes concurrent verifications safe.
+ */
+export const ALLOWED_FROM: Readonly<
+  Record<Exclude<OrderStatus, 'pending'>, readonly OrderStatus[]>
+> = {
+  // A retry after a failure, or after a forged payment was refunded, is a new chance to pay.
+  vbank_issued: ['pending', 'failed', 'forgery_cancelled'],
+  paid: [
+    'pending',
+    'failed',
+    'vbank_issued',
+    'forgery_cancelled',
+    'forgery_flagged',
+  ],
+  failed: ['pending', 'vbank_issued'],
+  partially_cancelled: [
+    'pending',
+    'failed',
+    'vbank_issued',
+    'paid',
+    'partially_cancelled',
+  ],
+  cancelled: ['vbank_issued', 'paid', 'partially_cancelled'],
+  forgery_cancelled: ['pending', 'failed', 'vbank_issued', 'forgery_flagged'],
+  forgery_flagged: ['pending', 'failed', 'vbank_issued'],
+};
+
+/** Statuses in which an order belongs to the payment that settled it. */
+export const SETTLED_STATUSES: ReadonlySet<OrderStatus> = new Set([
+  'paid',
+  'partially_cancelled',
+  'cancelled',
+]);

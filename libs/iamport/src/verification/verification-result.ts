@@ -1,0 +1,20 @@
+import type { Payment } from '../client/iamport.types.js';
+import type { IamportOrder } from '../ports/order.repository.js';
+import type { VerificationOutcome } from './verification-outcome.js';
+
+export interface VerificationResult {
+  outcome: VerificationOutcome;
+  /** The payment's own merchant_uid (the claimed one when no payment was found). */
+  merchantUid: string | null;
+  impUid: string | null;
+  /** The order after this verification; null when there is none. */
+  order: IamportOrder | null;
+  /** The payment as iamport answered it; null when iamport knows none. */
+  payment: Payment | null;
+  /** Whether this call moved the order or refunded money. A repeat of a settled verification says false. */
+  changed: boolean;
+  /** What this call refunded (forgery, duplicate payment); 0 when nothing. */
+  refundedAmount: number;
+  /** One sentence on why. */
+  reason: string;
+}

@@ -1,0 +1,85 @@
+import type { LoggerService } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import {
+  IamportClient,
+  IamportModule,
+  type IamportModuleOptions,
+  type IamportOrderRepository,
+} from 'nestjs-iamport';
+import type { SimulatorControl } from './simulator-control.js';
+
+/** Everything the Nest logger printed, to prove that no secret reaches a log line. */
+export class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  log(message: unknown, ...rest: unknown[]) {
+    this.lines.push(['log', message, ...rest].map(String).join(' '));
+  }
+  error(message: unknown, ...rest: unknown[]) {
+    this.lines.push(['error', message, ...rest].map(String).join(' '));
+  }
+  warn(message: unknown, ...rest: unknown[]) {
+    this.lines.push(['warn', message, ...rest].map(String).join(' '));
+  }
+  debug(message: unknown, ...rest: unknown[]) {
+    this.lines.push(['debug', message, ...rest].map(String).join(' '));
+  }
+  verbose(message: unknown, ...rest: unknown[]) {
+    this.lines.push(['verbose', message, ...rest].map(String).join(' '));
+  }
+}
+
+export interface ClientFixture {
+  client: IamportClient;
+  logger: CapturingLogger;
+  moduleRef: TestingModule;
+  close(): Promise<void>;
+}
+
+/** The client tests verify no payment; any use of the orders is a bug in the test. */
+const noOrders: IamportOrderRepository = {
+  findByMerchantUid: () =>
+    Promise.reject(new Error('client tests have no orders')),
+  applyTransition: () =>
+    Promise.reject(new Error('client tests have no orders')),
+};
+
+/** A real IamportModule talking to the simulator over HTTP, with fast retries for tests. */
+export async function createClient(
+  simulator: SimulatorControl,
+  options: Partial<IamportModuleOptions> = {},
+): Promise<ClientFixture> {
+  const logger = new CapturingLogger();
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      IamportModule.forRoot({
+        impKey: simulator.impKey,
+        impSecret: simulator.impSecret,
+        orderRepository: noOrders,
+        routes: { redirect: false, webhook: false },
+        apiBaseUrl: simulator.url,
+        timeoutMs: 1000,
+        retryBaseDelayMs: 5,
+        retryMaxDelayMs: 20,
+        ...options,
+      }),
+    ],
+  }).compile();
+  // After compile: the testing module installs its own logger while compiling.
+  moduleRef.useLogger(logger);
+  return {
+    client: moduleRef.get(IamportClient),
+    logger,
+    moduleRef,
+    close: () => moduleRef.close(),
+  };
+}
+
+/** Waits for the promise to reject and returns the error, failing the test if it resolves. */
+export async function rejectionOf(pending: Promise<unknown>): Promise<any> {
+  try {
+    await pending;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
