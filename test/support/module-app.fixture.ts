@@ -80,6 +80,8 @@ export async function startModuleApp(
     form?: ModuleForm;
     options?: TestOptions;
     routes?: IamportRoutes;
+    /** Express's `trust proxy` / Fastify's `trustProxy`; off by default, as in a fresh app. */
+    trustProxy?: boolean | string;
   } = {},
 ): Promise<ModuleApp> {
   const dataSource = new DataSource({
@@ -124,14 +126,18 @@ export async function startModuleApp(
     settings.platform === 'fastify'
       ? await NestFactory.create<NestFastifyApplication>(
           TestAppModule,
-          new FastifyAdapter({ trustProxy: true }),
-          { logger },
+          new FastifyAdapter({ trustProxy: settings.trustProxy ?? false }),
+          { logger, abortOnError: false },
         )
       : await NestFactory.create<NestExpressApplication>(TestAppModule, {
           logger,
+          abortOnError: false,
         });
   if (settings.platform !== 'fastify')
-    (app as NestExpressApplication).set('trust proxy', true);
+    (app as NestExpressApplication).set(
+      'trust proxy',
+      settings.trustProxy ?? false,
+    );
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const orders = dataSource.getRepository(OrderEntity);

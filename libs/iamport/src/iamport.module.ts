@@ -5,6 +5,7 @@ import { IamportClient } from './client/iamport.client.js';
 import { IamportEventHandlers } from './events/iamport-event-handlers.js';
 import { LoggingNotificationLog } from './http/logging-notification-log.js';
 import { NotificationRecorder } from './http/notification-recorder.js';
+import { WebhookContentGuard } from './http/webhook-content.guard.js';
 import { WebhookSourceGuard } from './http/webhook-source.guard.js';
 import { resolveIamportOptions } from './iamport-options.validation.js';
 import {
@@ -47,6 +48,7 @@ import { PaymentVerificationService } from './verification/payment-verification.
     PaymentVerificationService,
     NotificationRecorder,
     WebhookSourceGuard,
+    WebhookContentGuard,
   ],
   exports: [IamportClient, PaymentVerificationService, IAMPORT_OPTIONS],
 })

@@ -4,12 +4,10 @@ import {
   HttpCode,
   InternalServerErrorException,
   Logger,
-  PayloadTooLargeException,
   Post,
   Req,
   ServiceUnavailableException,
   type Type,
-  UnsupportedMediaTypeException,
   UseGuards,
 } from '@nestjs/common';
 import { IamportError } from '../client/iamport.errors.js';
@@ -23,19 +21,12 @@ import {
 } from './notification-recorder.js';
 import { receivedParams } from './received-params.js';
 import { StrictValidationPipe } from './strict-validation.pipe.js';
+import { WebhookContentGuard } from './webhook-content.guard.js';
 import { clientAddress, WebhookSourceGuard } from './webhook-source.guard.js';
-
-// iamport's webhook is three short fields; anything much larger is not iamport.
-const MAX_WEBHOOK_BYTES = 8 * 1024;
-const ACCEPTED_TYPES = [
-  'application/json',
-  'application/x-www-form-urlencoded',
-];
 
 interface HttpRequest {
   ip?: string;
   body?: unknown;
-  headers: Record<string, string | string[] | undefined>;
 }
 
 export interface WebhookAnswer {
@@ -63,12 +54,11 @@ export function createWebhookController(path: string): Type<unknown> {
      */
     @Post(path)
     @HttpCode(200)
-    @UseGuards(WebhookSourceGuard)
+    @UseGuards(WebhookSourceGuard, WebhookContentGuard)
     async receive(
       @Req() request: HttpRequest,
       @Body(new StrictValidationPipe(WebhookBodyDto)) body: WebhookBodyDto,
     ): Promise<WebhookAnswer> {
-      checkEnvelope(request);
       const received: ReceivedNotification = {
         kind: 'webhook',
         params: receivedParams(request.body),
@@ -115,21 +105,4 @@ export function createWebhookController(path: string): Type<unknown> {
     }
   }
   return WebhookController;
-}
-
-function checkEnvelope(request: HttpRequest): void {
-  const type = String(request.headers['content-type'] ?? '')
-    .split(';')[0]
-    .trim()
-    .toLowerCase();
-  if (!ACCEPTED_TYPES.includes(type)) {
-    throw new UnsupportedMediaTypeException(
-      'the webhook must be application/json or application/x-www-form-urlencoded',
-    );
-  }
-  if (Number(request.headers['content-length'] ?? 0) > MAX_WEBHOOK_BYTES) {
-    throw new PayloadTooLargeException(
-      `the webhook must be at most ${MAX_WEBHOOK_BYTES} bytes`,
-    );
-  }
 }
