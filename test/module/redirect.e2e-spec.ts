@@ -247,6 +247,58 @@ describe.each<Platform>(['express', 'fastify'])(
       expect((await shop.order(dear)).status).toBe('pending');
     });
 
+    it('refuses an imp_uid replayed for another order, and the paid order stays as it was', async () => {
+      const paidOrder = await shop.createOrder(1000);
+      const otherOrder = await shop.createOrder(1000);
+      const payment = await sim.createPayment({
+        merchant_uid: paidOrder,
+        amount: 1000,
+      });
+      await complete({ imp_uid: payment.imp_uid, merchant_uid: paidOrder });
+      const replay = await complete({
+        imp_uid: payment.imp_uid,
+        merchant_uid: otherOrder,
+        imp_success: 'true',
+      });
+      expect(replay.status).toBe(409);
+      expect(replay.body.outcome).toBe('merchant_uid_mismatch');
+      expect((await shop.order(otherOrder)).status).toBe('pending');
+      const paid = await shop.order(paidOrder);
+      expect([paid.status, paid.impUid]).toEqual(['paid', payment.imp_uid]);
+      expect(shop.events).toHaveLength(1);
+    });
+
+    it('settles once when the redirect and many webhooks of one payment arrive at the same moment', async () => {
+      const merchantUid = await shop.createOrder(25_000);
+      const payment = await sim.createPayment({
+        merchant_uid: merchantUid,
+        amount: 25_000,
+      });
+      const webhook = () =>
+        fetch(`${shop.url}/payments/webhook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            imp_uid: payment.imp_uid,
+            merchant_uid: merchantUid,
+            status: 'paid',
+          }),
+        }).then((response) => response.json());
+      const answers = await Promise.all([
+        complete({
+          imp_uid: payment.imp_uid,
+          merchant_uid: merchantUid,
+          imp_success: 'true',
+        }).then((answer) => answer.body),
+        ...Array.from({ length: 9 }, webhook),
+      ]);
+      expect(answers.every((answer) => answer.outcome === 'paid')).toBe(true);
+      expect(shop.events.map((event) => event.type)).toEqual(['paid']);
+      const log = await shop.notifications.findBy({ merchantUid });
+      expect(log).toHaveLength(10);
+      expect(log.filter((row) => row.changed)).toHaveLength(1);
+    });
+
     it('rejects a test-channel payment', async () => {
       const merchantUid = await shop.createOrder(1000);
       const payment = await sim.createPayment({

@@ -5,5 +5,5 @@ export const MERCHANT_UID_PATTERN = /^[\x21-\x7e]{1,40}$/;
 /** PG error codes and cancellation ids: visible ASCII. */
 export const CODE_PATTERN = /^[\x21-\x7e]{1,64}$/;
 /** Free text (iamport's error messages are Korean): anything but control characters. */
-export const TEXT_PATTERN = /^[^\u0000-\u001f\u007f]*$/;
+export const TEXT_PATTERN = /^\P{Cc}*$/u;
 export const FLAG_VALUES = ['true', 'false'] as const;
