@@ -1,0 +1,127 @@
+export type WebhookFormat = 'json' | 'form';
+export type RedirectFlag = 'imp_success' | 'success' | 'none';
+
+export interface SimulatorConfig {
+  host: string;
+  /** 0 = a random free port. */
+  port: number;
+  impKey: string;
+  impSecret: string;
+  /** Where webhooks go; a payment's notice_url overrides it. */
+  webhookUrl: string | null;
+  webhookFormat: WebhookFormat;
+  /** iamport sends once by default; on request it retries up to 5 times after a network error or 5xx. */
+  webhookRetries: number;
+  webhookRetryDelayMs: number;
+  webhookTimeoutMs: number;
+  /** Which flag the redirect carries: PG flavours differ, newer SDKs send none. */
+  redirectFlag: RedirectFlag;
+  /** Added to every iamport API answer. */
+  latencyMs: number;
+  tokenTtlSeconds: number;
+  tokenExtendWindowSeconds: number;
+  tokenExtendSeconds: number;
+  /** The API's clock = real clock + offset, to prove clients never compare clocks. */
+  clockOffsetSeconds: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<SimulatorConfig> = Object.freeze({
+  host: '127.0.0.1',
+  port: 0,
+  impKey: 'imp_key_test',
+  impSecret: 'imp_secret_test',
+  webhookUrl: null,
+  webhookFormat: 'json',
+  webhookRetries: 0,
+  webhookRetryDelayMs: 60_000,
+  webhookTimeoutMs: 30_000,
+  redirectFlag: 'imp_success',
+  latencyMs: 0,
+  tokenTtlSeconds: 1800,
+  tokenExtendWindowSeconds: 60,
+  tokenExtendSeconds: 300,
+  clockOffsetSeconds: 0,
+});
+
+type Check = (value: unknown) => string | null;
+
+const integer =
+  (min: number, max = Number.MAX_SAFE_INTEGER): Check =>
+  (value) =>
+    Number.isInteger(value) &&
+    (value as number) >= min &&
+    (value as number) <= max
+      ? null
+      : `expected an integer from ${min} to ${max}`;
+
+const nonEmptyString: Check = (value) =>
+  typeof value === 'string' && value.length > 0
+    ? null
+    : 'expected a non-empty string';
+
+const oneOf =
+  (...allowed: string[]): Check =>
+  (value) =>
+    allowed.includes(value as string)
+      ? null
+      : `expected one of ${allowed.join(', ')}`;
+
+export const isHttpUrl = (value: unknown): boolean => {
+  if (typeof value !== 'string' || !URL.canParse(value)) return false;
+  const { protocol } = new URL(value);
+  return protocol === 'http:' || protocol === 'https:';
+};
+
+const CHECKS: Record<keyof SimulatorConfig, Check> = {
+  host: nonEmptyString,
+  port: integer(0, 65535),
+  impKey: nonEmptyString,
+  impSecret: nonEmptyString,
+  webhookUrl: (value) =>
+    value === null || isHttpUrl(value)
+      ? null
+      : 'expected null or an absolute http(s) URL',
+  webhookFormat: oneOf('json', 'form'),
+  webhookRetries: integer(0, 5),
+  webhookRetryDelayMs: integer(0),
+  webhookTimeoutMs: integer(1),
+  redirectFlag: oneOf('imp_success', 'success', 'none'),
+  latencyMs: integer(0, 600_000),
+  tokenTtlSeconds: integer(1),
+  tokenExtendWindowSeconds: integer(0),
+  tokenExtendSeconds: integer(0),
+  clockOffsetSeconds: integer(Number.MIN_SAFE_INTEGER),
+};
+
+export const CONFIG_KEYS = Object.keys(CHECKS) as (keyof SimulatorConfig)[];
+
+/** Why `value` is not acceptable for `key`, or null when it is. */
+export function configValueProblem(
+  key: keyof SimulatorConfig,
+  value: unknown,
+): string | null {
+  return CHECKS[key](value);
+}
+
+/** Defaults + options, validated; throws with every problem listed. */
+export function resolveConfig(
+  options: Partial<SimulatorConfig> = {},
+): SimulatorConfig {
+  const config: SimulatorConfig = { ...DEFAULT_CONFIG };
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (!CONFIG_KEYS.includes(key as keyof SimulatorConfig)) {
+      problems.push(`${key}: unknown option`);
+      continue;
+    }
+    const problem = configValueProblem(key as keyof SimulatorConfig, value);
+    if (problem)
+      problems.push(`${key}: ${problem}, got ${JSON.stringify(value)}`);
+    else Object.assign(config, { [key]: value });
+  }
+  if (problems.length > 0) {
+    throw new Error(`Invalid iamport simulator config: ${problems.join('; ')}`);
+  }
+  return config;
+}

@@ -1,0 +1,43 @@
+import type { SimulatorConfig } from './config.js';
+
+type Parser = (raw: string) => unknown;
+
+const integer: Parser = (raw) =>
+  /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+const text: Parser = (raw) => raw;
+
+/** Environment variable → config key. Values are checked by resolveConfig afterwards. */
+const ENV: [string, keyof SimulatorConfig, Parser][] = [
+  ['IAMPORT_SIM_PORT', 'port', integer],
+  ['IAMPORT_SIM_HOST', 'host', text],
+  ['IAMPORT_SIM_IMP_KEY', 'impKey', text],
+  ['IAMPORT_SIM_IMP_SECRET', 'impSecret', text],
+  ['IAMPORT_SIM_WEBHOOK_URL', 'webhookUrl', text],
+  ['IAMPORT_SIM_WEBHOOK_FORMAT', 'webhookFormat', text],
+  ['IAMPORT_SIM_REDIRECT_FLAG', 'redirectFlag', text],
+  ['IAMPORT_SIM_LATENCY_MS', 'latencyMs', integer],
+  ['IAMPORT_SIM_WEBHOOK_RETRIES', 'webhookRetries', integer],
+];
+
+export const MAIN_DEFAULT_PORT = 4010;
+
+/** Options from the environment; throws a message naming the variable when one is malformed. */
+export function configFromEnv(
+  env: NodeJS.ProcessEnv,
+): Partial<SimulatorConfig> {
+  const options: Partial<SimulatorConfig> = { port: MAIN_DEFAULT_PORT };
+  for (const [name, key, parse] of ENV) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    Object.assign(options, { [key]: parse(raw) });
+  }
+  return options;
+}
+
+/** Turns a config error about `latencyMs` into one about IAMPORT_SIM_LATENCY_MS. */
+export function explainEnvError(message: string): string {
+  let explained = message;
+  for (const [name, key] of ENV)
+    explained = explained.replaceAll(`${key}:`, `${name}:`);
+  return explained;
+}

@@ -1,0 +1,67 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolveConfig, type SimulatorConfig } from './config.js';
+import { createContext } from './context.js';
+import { createDispatcher } from './http/dispatcher.js';
+import { createRouter } from './routes.js';
+import type { WebhookDelivery } from './webhook-sender.js';
+
+export interface RunningSimulator {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  port: number;
+  /** Live and mutable: changes apply to the next request. */
+  config: SimulatorConfig;
+  /** Clears payments, tokens, prepared amounts, faults, stats and the webhook log; keeps config. */
+  reset(): void;
+  /** Closes every socket, held ones included. */
+  close(): Promise<void>;
+}
+
+export interface SimulatorHooks {
+  /** Called after every webhook attempt (main.ts prints them). */
+  onWebhookDelivery?: (delivery: WebhookDelivery) => void;
+}
+
+const LOOPBACK_ALIASES = new Set(['0.0.0.0', '::', '']);
+
+export async function startSimulator(
+  options: Partial<SimulatorConfig> = {},
+  hooks: SimulatorHooks = {},
+): Promise<RunningSimulator> {
+  const config = resolveConfig(options);
+  const ctx = createContext(config, hooks.onWebhookDelivery);
+  const server = createServer(
+    { keepAliveTimeout: 5_000 },
+    createDispatcher(ctx, createRouter()),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  config.port = port;
+  const host = LOOPBACK_ALIASES.has(config.host) ? '127.0.0.1' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  ctx.baseUrl = url;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    config,
+    reset: () => ctx.reset(),
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        ctx.timers.cancelAll();
+        ctx.webhooks.stop();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
