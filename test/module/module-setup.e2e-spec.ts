@@ -103,6 +103,15 @@ describe('IamportModule set-up', () => {
       expect(await location(`imp_uid=${failed.imp_uid}&imp_success=true`)).toBe(
         `/result/failed?merchant_uid=${failedOrder}&outcome=failed`,
       );
+      const api = await fetch(
+        `${shop.url}/payments/complete?imp_uid=${paid.imp_uid}`,
+        {
+          headers: { accept: 'application/json' },
+          redirect: 'manual',
+        },
+      );
+      expect(api.status).toBe(200);
+      expect((await api.json()).outcome).toBe('paid');
       await sim.fault({
         kind: 'http_error',
         operation: 'getPaymentByImpUid',

@@ -31,6 +31,7 @@ import { clientAddress } from './webhook-source.guard.js';
 interface HttpRequest {
   ip?: string;
   query?: unknown;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /** The body of the JSON answer (when no result pages are configured). */
@@ -96,7 +97,7 @@ export function createRedirectController(path: string): Type<unknown> {
         };
       }
       const adapter = this.adapterHost.httpAdapter;
-      if (this.options.resultPages) {
+      if (this.options.resultPages && !asksForJsonOnly(request)) {
         adapter.redirect(
           response,
           303,
@@ -118,4 +119,10 @@ export function createRedirectController(path: string): Type<unknown> {
     }
   }
   return RedirectController;
+}
+
+/** An API client (`Accept: application/json`, no HTML) gets JSON even where browsers are redirected. */
+function asksForJsonOnly(request: HttpRequest): boolean {
+  const accept = String(request.headers.accept ?? '').toLowerCase();
+  return accept.includes('application/json') && !accept.includes('text/html');
 }

@@ -16,7 +16,8 @@ import {
   type OrderTransition,
 } from '../ports/order.repository.js';
 import { decide } from './decide.js';
-import type { Refund } from './decision.js';
+import type { Decision, Refund } from './decision.js';
+import type { ForgeryPolicy } from './verification-outcome.js';
 import type { VerificationRequest } from './verification-request.js';
 import type { VerificationResult } from './verification-result.js';
 
@@ -61,22 +62,36 @@ export class PaymentVerificationService {
       };
     }
     let refundedAmount = 0;
+    let refundRefusal: string | null = null;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const order = await this.orders.findByMerchantUid(payment.merchant_uid);
-      const decision = decide({
-        order,
+      const decideNow = (current: Payment, forgeryPolicy: ForgeryPolicy) =>
+        decide({
+          order,
+          payment: current,
+          policy: {
+            includeSandbox: this.options.includeSandbox,
+            forgeryPolicy,
+          },
+          claimedMerchantUid: request.merchantUid || null,
+          now: new Date(),
+        });
+      let decision = decideNow(
         payment,
-        policy: {
-          includeSandbox: this.options.includeSandbox,
-          forgeryPolicy: this.options.forgeryPolicy,
-        },
-        claimedMerchantUid: request.merchantUid || null,
-        now: new Date(),
-      });
+        refundRefusal ? 'flag' : this.options.forgeryPolicy,
+      );
       if (decision.refund) {
         const refunded = await this.refund(decision.refund);
         payment = refunded.payment;
         refundedAmount += refunded.amount;
+        if (refunded.refusal !== null) {
+          // iamport will not refund it (a paid virtual account needs the buyer's bank account):
+          // record it as flagged for a person to refund, instead of failing on every retry.
+          refundRefusal = refunded.refusal;
+          decision = flagged(decideNow(payment, 'flag'), refundRefusal);
+        }
+      } else if (refundRefusal) {
+        decision = flagged(decision, refundRefusal);
       }
       const base = {
         outcome: decision.outcome,
@@ -138,11 +153,12 @@ export class PaymentVerificationService {
   /**
    * Refunds with `checksum`. When iamport refuses, the payment is read again:
    * if nothing is left to refund, another instance (or an earlier attempt whose
-   * answer was lost) refunded it, and the verification goes on.
+   * answer was lost) refunded it, and the verification goes on; otherwise the
+   * refusal is returned. Failures to reach iamport are thrown (nothing changed).
    */
   private async refund(
     refund: Refund,
-  ): Promise<{ payment: Payment; amount: number }> {
+  ): Promise<{ payment: Payment; amount: number; refusal: string | null }> {
     try {
       const payment = await this.client.cancelPayment({
         imp_uid: refund.impUid,
@@ -153,14 +169,22 @@ export class PaymentVerificationService {
       this.logger.warn(
         `refunded ${refund.amount} of ${refund.impUid}: ${refund.reason}`,
       );
-      return { payment, amount: refund.amount };
+      return { payment, amount: refund.amount, refusal: null };
     } catch (error) {
       if (!(error instanceof IamportResponseError)) throw error;
       const payment = await this.client.getPayment(refund.impUid, {
         includeSandbox: true,
       });
-      if (payment.amount - payment.cancel_amount > 0) throw error;
-      return { payment, amount: 0 };
+      if (payment.amount - payment.cancel_amount <= 0)
+        return { payment, amount: 0, refusal: null };
+      this.logger.error(
+        `iamport refused to refund ${refund.impUid} (${refund.reason}): ${error.iamportMessage ?? error.message}`,
+      );
+      return {
+        payment,
+        amount: 0,
+        refusal: error.iamportMessage ?? 'refund refused',
+      };
     }
   }
 
@@ -182,6 +206,12 @@ export class PaymentVerificationService {
       source: request.source,
     });
   }
+}
+
+function flagged(decision: Decision, refusal: string): Decision {
+  const reason = `${decision.reason}; iamport refused the refund: ${refusal}`;
+  const transition = decision.transition && { ...decision.transition, reason };
+  return { ...decision, reason, transition };
 }
 
 function afterTransition(

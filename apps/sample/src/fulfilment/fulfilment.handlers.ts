@@ -1,0 +1,83 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  type IamportPaymentEvent,
+  OnIamportCancelled,
+  OnIamportForgery,
+  OnIamportPaid,
+  OnIamportVbankIssued,
+} from 'nestjs-iamport';
+import { In, type Repository } from 'typeorm';
+import {
+  type FulfilmentStatus,
+  OrderEntity,
+} from '../persistence/order.entity.js';
+
+/**
+ * What the shop does once a payment is verified: a stand-in for shipping.
+ * Each update is conditional, so a repeated event changes nothing.
+ */
+@Injectable()
+export class FulfilmentHandlers {
+  private readonly logger = new Logger('Fulfilment');
+
+  constructor(
+    @InjectRepository(OrderEntity)
+    private readonly orders: Repository<OrderEntity>,
+  ) {}
+
+  @OnIamportVbankIssued()
+  async awaitDeposit(event: IamportPaymentEvent): Promise<void> {
+    this.logger.log(
+      `${event.merchantUid}: waiting for a deposit into ${event.order.impUid}`,
+    );
+    await this.move(event.merchantUid, ['none'], 'awaiting_deposit');
+  }
+
+  @OnIamportPaid()
+  async ship(event: IamportPaymentEvent): Promise<void> {
+    this.logger.log(
+      `${event.merchantUid}: paid ${event.payment.amount} ${event.payment.currency}, ready to ship`,
+    );
+    await this.move(
+      event.merchantUid,
+      ['none', 'awaiting_deposit'],
+      'ready_to_ship',
+    );
+  }
+
+  @OnIamportCancelled()
+  async stop(event: IamportPaymentEvent): Promise<void> {
+    if (event.order.status !== 'cancelled') {
+      this.logger.log(
+        `${event.merchantUid}: partly refunded (${event.order.cancelledAmount})`,
+      );
+      return;
+    }
+    this.logger.log(`${event.merchantUid}: refunded, shipment cancelled`);
+    await this.move(
+      event.merchantUid,
+      ['none', 'awaiting_deposit', 'ready_to_ship'],
+      'cancelled',
+    );
+  }
+
+  @OnIamportForgery()
+  async hold(event: IamportPaymentEvent): Promise<void> {
+    this.logger.warn(
+      `${event.merchantUid}: forged amount (${event.transition.reason}); order ${event.order.status}`,
+    );
+    await this.move(event.merchantUid, ['none', 'awaiting_deposit'], 'held');
+  }
+
+  private async move(
+    merchantUid: string,
+    from: FulfilmentStatus[],
+    to: FulfilmentStatus,
+  ): Promise<void> {
+    await this.orders.update(
+      { merchantUid, fulfilment: In(from) },
+      { fulfilment: to },
+    );
+  }
+}

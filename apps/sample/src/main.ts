@@ -1,0 +1,80 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  FastifyAdapter,
+  type NestFastifyApplication,
+} from '@nestjs/platform-fastify';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  type RunningSimulator,
+  startSimulator,
+} from '../../iamport-simulator/src/index.js';
+import { AppModule, DEFAULT_SQLITE_FILE } from './app.module.js';
+import {
+  readConfig,
+  SIMULATOR_KEY,
+  SIMULATOR_SECRET,
+  type SampleConfig,
+} from './config.js';
+
+const logger = new Logger('Sample');
+
+async function bootstrap(): Promise<void> {
+  const config = readConfig();
+  // With no iamport keys, the shop runs against the bundled simulator: no internet, no real money.
+  const simulator =
+    config.iamport.apiUrl === null ? await startBundledSimulator(config) : null;
+  const apiUrl = simulator?.url ?? config.iamport.apiUrl!;
+  const sdkUrl = config.iamport.sdkUrl ?? `${apiUrl}/v1/iamport.js`;
+  if (!config.databaseUrl)
+    mkdirSync(dirname(DEFAULT_SQLITE_FILE), { recursive: true });
+
+  const module = AppModule.forConfig(config, apiUrl, sdkUrl);
+  const app =
+    config.httpAdapter === 'fastify'
+      ? await NestFactory.create<NestFastifyApplication>(
+          module,
+          new FastifyAdapter({ trustProxy: config.trustProxy }),
+        )
+      : await NestFactory.create<NestExpressApplication>(module);
+  if (config.httpAdapter === 'express')
+    (app as NestExpressApplication).set('trust proxy', config.trustProxy);
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+
+  logger.log(
+    `shop listening on ${config.publicUrl} (${config.httpAdapter}, ${describeDatabase(config)})`,
+  );
+  logger.log(
+    simulator
+      ? `iamport simulator on ${simulator.url} (no real money)`
+      : `iamport API at ${apiUrl}`,
+  );
+  logger.log(`open ${config.publicUrl}/ to buy something`);
+}
+
+function startBundledSimulator(
+  config: SampleConfig,
+): Promise<RunningSimulator> {
+  return startSimulator({
+    port: config.simulatorPort,
+    impKey: SIMULATOR_KEY,
+    impSecret: SIMULATOR_SECRET,
+    webhookUrl: `http://127.0.0.1:${config.port}/payments/webhook`,
+  });
+}
+
+function describeDatabase(config: SampleConfig): string {
+  if (!config.databaseUrl) return `SQLite ${DEFAULT_SQLITE_FILE}`;
+  const url = config.databaseUrl.includes('://')
+    ? new URL(config.databaseUrl)
+    : null;
+  // Never print the password of a DATABASE_URL.
+  return url
+    ? `${url.protocol.replace(':', '')} ${url.host}${url.pathname}`
+    : `SQLite ${config.databaseUrl}`;
+}
+
+await bootstrap();

@@ -1,0 +1,29 @@
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+
+export class CreateOrderDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name: string;
+
+  /** In the currency's smallest unit (won). */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  amount: number;
+
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, {
+    message: 'currency must be a three-letter ISO code such as KRW',
+  })
+  currency?: string;
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { PersistenceModule } from '../persistence/persistence.module.js';
+import { OrdersController } from './orders.controller.js';
+import { OrdersService } from './orders.service.js';
+
+@Module({
+  imports: [PersistenceModule],
+  controllers: [OrdersController],
+  providers: [OrdersService],
+  exports: [OrdersService],
+})
+export class OrdersModule {}

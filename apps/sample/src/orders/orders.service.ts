@@ -1,0 +1,36 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import type { Repository } from 'typeorm';
+import { OrderEntity } from '../persistence/order.entity.js';
+import type { CreateOrderDto } from './create-order.dto.js';
+
+@Injectable()
+export class OrdersService {
+  constructor(
+    @InjectRepository(OrderEntity)
+    private readonly orders: Repository<OrderEntity>,
+  ) {}
+
+  async create(order: CreateOrderDto): Promise<OrderEntity> {
+    const created = this.orders.create({
+      merchantUid: newMerchantUid(),
+      name: order.name,
+      amount: order.amount,
+      currency: order.currency ?? 'KRW',
+      status: 'pending',
+    });
+    return this.orders.save(created);
+  }
+
+  async get(merchantUid: string): Promise<OrderEntity> {
+    const order = await this.orders.findOneBy({ merchantUid });
+    if (!order) throw new NotFoundException(`no order ${merchantUid}`);
+    return order;
+  }
+}
+
+/** Unguessable and within iamport's 40 characters: `order_` and 24 hex digits. */
+function newMerchantUid(): string {
+  return `order_${randomBytes(12).toString('hex')}`;
+}
