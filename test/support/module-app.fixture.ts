@@ -23,6 +23,8 @@ import { OrderEntity } from '../../apps/sample/src/persistence/order.entity.js';
 import { PaymentNotificationEntity } from '../../apps/sample/src/persistence/payment-notification.entity.js';
 import { PersistenceModule } from '../../apps/sample/src/persistence/persistence.module.js';
 import { TypeOrmNotificationLog } from '../../apps/sample/src/persistence/typeorm-notification-log.js';
+import { TypeOrmOutbox } from '../../apps/sample/src/persistence/typeorm-outbox.js';
+import { OutboxEventEntity } from '../../apps/sample/src/persistence/outbox-event.entity.js';
 import { TypeOrmOrderRepository } from '../../apps/sample/src/persistence/typeorm-order.repository.js';
 import { CapturingLogger } from './iamport-client.fixture.js';
 import type { SimulatorControl } from './simulator-control.js';
@@ -92,6 +94,7 @@ export async function startModuleApp(
   const options = (
     orders: TypeOrmOrderRepository,
     log: TypeOrmNotificationLog,
+    outbox: TypeOrmOutbox,
   ): IamportModuleOptions => ({
     impKey: sim.impKey,
     impSecret: sim.impSecret,
@@ -102,6 +105,7 @@ export async function startModuleApp(
     ...settings.options,
     orderRepository: orders,
     notificationLog: log,
+    outbox,
   });
   // One data source for the app and for the test's own reads.
   const database = TypeOrmModule.forRootAsync({
@@ -174,6 +178,7 @@ function iamportModule(
   options: (
     orders: TypeOrmOrderRepository,
     log: TypeOrmNotificationLog,
+    outbox: TypeOrmOutbox,
   ) => IamportModuleOptions,
   routes: IamportRoutes,
   dataSource: DataSource,
@@ -187,13 +192,14 @@ function iamportModule(
           new TypeOrmNotificationLog(
             dataSource.getRepository(PaymentNotificationEntity),
           ),
+          new TypeOrmOutbox(dataSource.getRepository(OutboxEventEntity)),
         ),
         routes,
       });
     case 'useFactory':
       return IamportModule.forRootAsync({
         imports: [PersistenceModule],
-        inject: [TypeOrmOrderRepository, TypeOrmNotificationLog],
+        inject: [TypeOrmOrderRepository, TypeOrmNotificationLog, TypeOrmOutbox],
         useFactory: options,
         routes,
       });
@@ -203,9 +209,10 @@ function iamportModule(
         constructor(
           private readonly orders: TypeOrmOrderRepository,
           private readonly log: TypeOrmNotificationLog,
+          private readonly outbox: TypeOrmOutbox,
         ) {}
         createIamportOptions() {
-          return options(this.orders, this.log);
+          return options(this.orders, this.log, this.outbox);
         }
       }
       return IamportModule.forRootAsync({
@@ -220,9 +227,10 @@ function iamportModule(
         constructor(
           private readonly orders: TypeOrmOrderRepository,
           private readonly log: TypeOrmNotificationLog,
+          private readonly outbox: TypeOrmOutbox,
         ) {}
         createIamportOptions() {
-          return options(this.orders, this.log);
+          return options(this.orders, this.log, this.outbox);
         }
       }
       @Module({

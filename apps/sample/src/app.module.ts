@@ -9,6 +9,7 @@ import { databaseOptions } from './persistence/database-options.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
 import { TypeOrmNotificationLog } from './persistence/typeorm-notification-log.js';
 import { TypeOrmOrderRepository } from './persistence/typeorm-order.repository.js';
+import { TypeOrmOutbox } from './persistence/typeorm-outbox.js';
 
 export const DEFAULT_SQLITE_FILE = 'data/sample.sqlite';
 
@@ -29,10 +30,15 @@ export class AppModule {
         }),
         IamportModule.forRootAsync({
           imports: [PersistenceModule],
-          inject: [TypeOrmOrderRepository, TypeOrmNotificationLog],
+          inject: [
+            TypeOrmOrderRepository,
+            TypeOrmNotificationLog,
+            TypeOrmOutbox,
+          ],
           useFactory: (
             orderRepository: TypeOrmOrderRepository,
             notificationLog: TypeOrmNotificationLog,
+            outbox: TypeOrmOutbox,
           ) => ({
             impKey: config.iamport.impKey,
             impSecret: config.iamport.impSecret,
@@ -46,10 +52,12 @@ export class AppModule {
             },
             orderRepository,
             notificationLog,
+            outbox,
+            outboxRedeliveryDelayMs: config.outboxRedeliveryDelayMs,
           }),
         }),
         OrdersModule,
-        FulfilmentModule,
+        FulfilmentModule.forConfig(config),
         CheckoutModule.forConfig({
           impCode: config.iamport.impCode,
           sdkUrl,

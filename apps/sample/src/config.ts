@@ -23,6 +23,10 @@ export interface SampleConfig {
   simulatorPort: number;
   trustProxy: boolean | string;
   httpAdapter: 'express' | 'fastify';
+  /** Outbox events younger than this are left to the instance that wrote them. */
+  outboxRedeliveryDelayMs: number;
+  /** Simulated time to book a shipment in the paid handler (a stand-in for a slow side effect). */
+  shippingDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +89,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
     ),
     trustProxy: trustProxy(env.TRUST_PROXY),
     httpAdapter: env.HTTP_ADAPTER === 'fastify' ? 'fastify' : 'express',
+    outboxRedeliveryDelayMs: milliseconds(
+      env.OUTBOX_REDELIVERY_DELAY_MS,
+      30_000,
+      'OUTBOX_REDELIVERY_DELAY_MS',
+      problems,
+    ),
+    shippingDelayMs: milliseconds(
+      env.SHIPPING_DELAY_MS,
+      0,
+      'SHIPPING_DELAY_MS',
+      problems,
+    ),
   };
   if (
     env.HTTP_ADAPTER &&
@@ -125,6 +141,19 @@ function integer(
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535)
     problems.push(`${name} must be a port number (got ${value})`);
+  return parsed;
+}
+
+function milliseconds(
+  value: string | undefined,
+  fallback: number,
+  name: string,
+  problems: string[],
+): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    problems.push(`${name} must be a number of milliseconds (got ${value})`);
   return parsed;
 }
 

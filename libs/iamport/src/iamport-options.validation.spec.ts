@@ -17,6 +17,8 @@ describe('resolveIamportOptions', () => {
       impSecret: 'secret',
       orderRepository,
       forgeryPolicy: 'cancel',
+      outboxPollIntervalMs: 5000,
+      outboxRedeliveryDelayMs: 30_000,
       webhookAllowList: null,
       apiBaseUrl: 'https://api.iamport.kr',
       timeoutMs: 5000,

@@ -39,6 +39,28 @@ export function resolveIamportOptions(
   ) {
     problems.push('notificationLog must be an IamportNotificationLog (record)');
   }
+  if (
+    raw.outbox !== undefined &&
+    !hasMethods(raw.outbox, ['claimUndelivered', 'markDelivered'])
+  ) {
+    problems.push(
+      'outbox must be an IamportOutbox (claimUndelivered, markDelivered)',
+    );
+  }
+  checkInteger(
+    problems,
+    'outboxPollIntervalMs',
+    raw.outboxPollIntervalMs,
+    0,
+    3_600_000,
+  );
+  checkInteger(
+    problems,
+    'outboxRedeliveryDelayMs',
+    raw.outboxRedeliveryDelayMs,
+    0,
+    86_400_000,
+  );
   if (raw.apiBaseUrl !== undefined && !isHttpUrl(raw.apiBaseUrl)) {
     problems.push(
       `apiBaseUrl must be an http(s) URL (got ${JSON.stringify(raw.apiBaseUrl)})`,

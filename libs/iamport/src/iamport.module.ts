@@ -2,6 +2,7 @@ import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { IamportClient } from './client/iamport.client.js';
+import { IamportEventDelivery } from './events/iamport-event-delivery.js';
 import { IamportEventHandlers } from './events/iamport-event-handlers.js';
 import { LoggingNotificationLog } from './http/logging-notification-log.js';
 import { NotificationRecorder } from './http/notification-recorder.js';
@@ -16,6 +17,7 @@ import type { ResolvedIamportOptions } from './iamport.options.js';
 import { IAMPORT_OPTIONS } from './iamport.tokens.js';
 import { IAMPORT_NOTIFICATION_LOG } from './ports/notification-log.js';
 import { IAMPORT_ORDER_REPOSITORY } from './ports/order.repository.js';
+import { PaymentRefunder } from './verification/payment-refunder.js';
 import { PaymentVerificationService } from './verification/payment-verification.service.js';
 
 /**
@@ -45,11 +47,18 @@ import { PaymentVerificationService } from './verification/payment-verification.
     },
     IamportClient,
     IamportEventHandlers,
+    IamportEventDelivery,
+    PaymentRefunder,
     PaymentVerificationService,
     NotificationRecorder,
     WebhookSourceGuard,
     WebhookContentGuard,
   ],
-  exports: [IamportClient, PaymentVerificationService, IAMPORT_OPTIONS],
+  exports: [
+    IamportClient,
+    PaymentVerificationService,
+    IamportEventDelivery,
+    IAMPORT_OPTIONS,
+  ],
 })
 export class IamportModule extends IamportConfigurableModule {}

@@ -1,5 +1,6 @@
 import type { IamportNotificationLog } from './ports/notification-log.js';
 import type { IamportOrderRepository } from './ports/order.repository.js';
+import type { IamportOutbox } from './ports/outbox.js';
 import type { ForgeryPolicy } from './verification/verification-outcome.js';
 
 /** Pages the buyer is sent to (HTTP 303) after the redirect was verified; `merchant_uid` and `outcome` are added to the query. */
@@ -22,6 +23,16 @@ export interface IamportModuleOptions {
   orderRepository: IamportOrderRepository;
   /** Audit trail of every redirect and webhook. Default: a log line each (not durable). */
   notificationLog?: IamportNotificationLog;
+  /**
+   * The transactional outbox (see `IamportOutbox`): handlers then run at least
+   * once, even if the process dies right after a commit. Without it they run at
+   * most once, right after the commit.
+   */
+  outbox?: IamportOutbox;
+  /** How often undelivered outbox events are looked for; 0 turns the sweep off. Default 5000. */
+  outboxPollIntervalMs?: number;
+  /** Events younger than this are left to the instance that wrote them. Default 30000. */
+  outboxRedeliveryDelayMs?: number;
   /** Default `https://api.iamport.kr`; point it at the simulator in tests. */
   apiBaseUrl?: string;
   /** Per attempt, in milliseconds. Default 5000. */
@@ -50,13 +61,17 @@ export interface IamportModuleOptions {
   tierCode?: string;
 }
 
+type OptionalOptions =
+  | 'tierCode'
+  | 'resultPages'
+  | 'webhookAllowList'
+  | 'notificationLog'
+  | 'outbox';
+
 export type ResolvedIamportOptions = Required<
-  Omit<
-    IamportModuleOptions,
-    'tierCode' | 'resultPages' | 'webhookAllowList' | 'notificationLog'
-  >
+  Omit<IamportModuleOptions, OptionalOptions>
 > &
-  Pick<IamportModuleOptions, 'tierCode' | 'resultPages' | 'notificationLog'> & {
+  Pick<IamportModuleOptions, Exclude<OptionalOptions, 'webhookAllowList'>> & {
     webhookAllowList: ReadonlySet<string> | null;
   };
 
@@ -69,6 +84,8 @@ export const IAMPORT_DEFAULTS = {
   tokenRefreshMarginMs: 60_000,
   includeSandbox: false,
   forgeryPolicy: 'cancel',
+  outboxPollIntervalMs: 5000,
+  outboxRedeliveryDelayMs: 30_000,
 } as const satisfies Partial<IamportModuleOptions>;
 
 /**

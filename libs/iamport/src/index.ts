@@ -27,7 +27,13 @@ export {
   ALLOWED_FROM,
   ORDER_STATUSES,
   type OrderStatus,
+  type TargetStatus,
 } from './ports/order-status.js';
+export type {
+  IamportOutbox,
+  OutboxClaim,
+  OutboxEvent,
+} from './ports/outbox.js';
 export {
   IAMPORT_NOTIFICATION_LOG,
   type IamportNotificationLog,
@@ -63,6 +69,7 @@ export type {
   IamportEventType,
   IamportPaymentEvent,
 } from './events/iamport-event.js';
+export { IamportEventDelivery } from './events/iamport-event-delivery.js';
 
 // HTTP answers
 export type { RedirectAnswer } from './http/redirect.controller.js';

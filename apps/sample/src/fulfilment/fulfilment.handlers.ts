@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   type IamportPaymentEvent,
@@ -13,9 +14,12 @@ import {
   OrderEntity,
 } from '../persistence/order.entity.js';
 
+export const SHIPPING_DELAY_MS = Symbol('SHIPPING_DELAY_MS');
+
 /**
  * What the shop does once a payment is verified: a stand-in for shipping.
- * Each update is conditional, so a repeated event changes nothing.
+ * Each update is conditional, so a repeated event (the outbox delivers at
+ * least once) changes nothing.
  */
 @Injectable()
 export class FulfilmentHandlers {
@@ -24,6 +28,7 @@ export class FulfilmentHandlers {
   constructor(
     @InjectRepository(OrderEntity)
     private readonly orders: Repository<OrderEntity>,
+    @Inject(SHIPPING_DELAY_MS) private readonly shippingDelayMs: number,
   ) {}
 
   @OnIamportVbankIssued()
@@ -36,6 +41,8 @@ export class FulfilmentHandlers {
 
   @OnIamportPaid()
   async ship(event: IamportPaymentEvent): Promise<void> {
+    // Booking a shipment takes time; the outbox makes sure a crash meanwhile loses nothing.
+    if (this.shippingDelayMs > 0) await sleep(this.shippingDelayMs);
     this.logger.log(
       `${event.merchantUid}: paid ${event.payment.amount} ${event.payment.currency}, ready to ship`,
     );

@@ -1,6 +1,20 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { PersistenceModule } from '../persistence/persistence.module.js';
-import { FulfilmentHandlers } from './fulfilment.handlers.js';
+import {
+  FulfilmentHandlers,
+  SHIPPING_DELAY_MS,
+} from './fulfilment.handlers.js';
 
-@Module({ imports: [PersistenceModule], providers: [FulfilmentHandlers] })
-export class FulfilmentModule {}
+@Module({})
+export class FulfilmentModule {
+  static forConfig(config: { shippingDelayMs: number }): DynamicModule {
+    return {
+      module: FulfilmentModule,
+      imports: [PersistenceModule],
+      providers: [
+        FulfilmentHandlers,
+        { provide: SHIPPING_DELAY_MS, useValue: config.shippingDelayMs },
+      ],
+    };
+  }
+}

@@ -1,10 +1,16 @@
 import type { DataSourceOptions } from 'typeorm';
 import { CreateOrders1764028800000 } from './migrations/1764028800000-create-orders.js';
+import { AddOutbox1764115200000 } from './migrations/1764115200000-add-outbox.js';
 import { OrderEntity } from './order.entity.js';
+import { OutboxEventEntity } from './outbox-event.entity.js';
 import { PaymentNotificationEntity } from './payment-notification.entity.js';
 
-export const ENTITIES = [OrderEntity, PaymentNotificationEntity];
-export const MIGRATIONS = [CreateOrders1764028800000];
+export const ENTITIES = [
+  OrderEntity,
+  PaymentNotificationEntity,
+  OutboxEventEntity,
+];
+export const MIGRATIONS = [CreateOrders1764028800000, AddOutbox1764115200000];
 
 /**
  * `DATABASE_URL` picks the database: `postgres://…`, `mysql://…` or

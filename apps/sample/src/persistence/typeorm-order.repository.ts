@@ -4,14 +4,18 @@ import type {
   IamportOrder,
   IamportOrderRepository,
   OrderTransition,
+  OutboxEvent,
 } from 'nestjs-iamport';
 import type { Repository } from 'typeorm';
 import { OrderEntity } from './order.entity.js';
+import { OutboxEventEntity } from './outbox-event.entity.js';
+import { inTransaction } from './transactions.js';
 
 /**
  * The module's order port on TypeORM. `applyTransition` is one conditional
  * UPDATE whose affected-row count decides which of several concurrent
- * verifications won; it runs unchanged on SQLite, PostgreSQL and MariaDB.
+ * verifications won, in one transaction with the outbox event of the
+ * transition; it runs unchanged on SQLite, PostgreSQL and MariaDB.
  */
 @Injectable()
 export class TypeOrmOrderRepository implements IamportOrderRepository {
@@ -37,24 +41,37 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
     return { merchantUid, amount, currency, status, impUid, cancelledAmount };
   }
 
-  async applyTransition(transition: OrderTransition): Promise<boolean> {
-    const update = this.orders
-      .createQueryBuilder()
-      .update(OrderEntity)
-      .set(columnsOf(transition))
-      .where('merchant_uid = :merchantUid', {
-        merchantUid: transition.merchantUid,
-      })
-      .andWhere('status IN (:...from)', { from: transition.from });
-    if (transition.requireSameImpUid)
-      update.andWhere('imp_uid = :impUid', { impUid: transition.impUid });
-    if (transition.requireCancelledAmountBelow !== null) {
-      update.andWhere('cancelled_amount < :below', {
-        below: transition.requireCancelledAmountBelow,
+  /** The conditional UPDATE and, when it changed the row, the outbox event: one transaction. */
+  async applyTransition(
+    transition: OrderTransition,
+    event: OutboxEvent,
+  ): Promise<boolean> {
+    return inTransaction(this.orders.manager.connection, async (manager) => {
+      const update = manager
+        .createQueryBuilder()
+        .update(OrderEntity)
+        .set(columnsOf(transition))
+        .where('merchant_uid = :merchantUid', {
+          merchantUid: transition.merchantUid,
+        })
+        .andWhere('status IN (:...from)', { from: transition.from });
+      if (transition.requireSameImpUid)
+        update.andWhere('imp_uid = :impUid', { impUid: transition.impUid });
+      if (transition.requireCancelledAmountBelow !== null) {
+        update.andWhere('cancelled_amount < :below', {
+          below: transition.requireCancelledAmountBelow,
+        });
+      }
+      const { affected } = await update.execute();
+      if (affected !== 1) return false;
+      await manager.insert(OutboxEventEntity, {
+        ...event,
+        deliveredAt: null,
+        leaseOwner: null,
+        leaseUntil: null,
       });
-    }
-    const result = await update.execute();
-    return result.affected === 1;
+      return true;
+    });
   }
 }
 

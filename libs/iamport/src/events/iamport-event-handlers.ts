@@ -58,19 +58,24 @@ export class IamportEventHandlers implements OnApplicationBootstrap {
   }
 
   /**
-   * Runs every handler of the event's type, one after another. The transition
-   * is already committed: a failing handler is logged and does not undo it.
+   * Runs every handler of the event's type, one after another, and says
+   * whether all of them succeeded. The transition is already committed: a
+   * failing handler is logged and does not undo it (with an outbox, the event
+   * is delivered again later).
    */
-  async dispatch(event: IamportPaymentEvent): Promise<void> {
+  async dispatch(event: IamportPaymentEvent): Promise<boolean> {
+    let succeeded = true;
     for (const handler of this.handlers.get(event.type) ?? []) {
       try {
         await handler.run(event);
       } catch (error) {
+        succeeded = false;
         const why = error instanceof Error ? error.message : String(error);
         this.logger.error(
           `${handler.name} failed for ${event.type} of ${event.merchantUid} (${event.impUid}): ${why}`,
         );
       }
     }
+    return succeeded;
   }
 }

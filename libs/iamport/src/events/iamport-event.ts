@@ -1,5 +1,5 @@
 import type { Payment } from '../client/iamport.types.js';
-import type { OrderStatus } from '../ports/order-status.js';
+import type { TargetStatus } from '../ports/order-status.js';
 import type {
   IamportOrder,
   OrderTransition,
@@ -10,8 +10,13 @@ import type { VerificationSource } from '../verification/verification-request.js
 export type IamportEventType =
   'paid' | 'vbank_issued' | 'failed' | 'cancelled' | 'forgery';
 
-/** Delivered once per transition, after it was committed. */
+/**
+ * Delivered after its transition was committed: once, or, with an outbox,
+ * at least once (a redelivery after a crash carries the same `id`).
+ */
 export interface IamportPaymentEvent {
+  /** Unique per transition. */
+  id: string;
   type: IamportEventType;
   merchantUid: string;
   impUid: string;
@@ -24,7 +29,7 @@ export interface IamportPaymentEvent {
   source: VerificationSource;
 }
 
-export function eventTypeOf(status: OrderStatus): IamportEventType | null {
+export function eventTypeOf(status: TargetStatus): IamportEventType {
   switch (status) {
     case 'paid':
     case 'vbank_issued':
@@ -36,7 +41,22 @@ export function eventTypeOf(status: OrderStatus): IamportEventType | null {
     case 'forgery_cancelled':
     case 'forgery_flagged':
       return 'forgery';
-    case 'pending':
-      return null;
   }
+}
+
+/** The event as the outbox stores it. */
+export function serializeEvent(event: IamportPaymentEvent): string {
+  return JSON.stringify(event);
+}
+
+/** Reads a stored event back, with its dates as dates again. */
+export function deserializeEvent(payload: string): IamportPaymentEvent {
+  const event = JSON.parse(payload) as IamportPaymentEvent;
+  const transition = event.transition;
+  for (const key of ['paidAt', 'failedAt', 'cancelledAt'] as const) {
+    if (transition[key]) transition[key] = new Date(transition[key]);
+  }
+  if (transition.virtualAccount?.dueAt)
+    transition.virtualAccount.dueAt = new Date(transition.virtualAccount.dueAt);
+  return event;
 }

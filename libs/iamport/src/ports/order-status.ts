@@ -25,6 +25,9 @@ export const ORDER_STATUSES: readonly OrderStatus[] = [
   'forgery_flagged',
 ];
 
+/** Every status but `pending` is where some transition leads. */
+export type TargetStatus = Exclude<OrderStatus, 'pending'>;
+
 /**
  * From which statuses an order may move to each status. A repository applies a
  * transition only when the stored status is one of these (a conditional

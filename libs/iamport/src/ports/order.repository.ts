@@ -1,4 +1,5 @@
-import type { OrderStatus } from './order-status.js';
+import type { OrderStatus, TargetStatus } from './order-status.js';
+import type { OutboxEvent } from './outbox.js';
 
 /** Injection token of the merchant's `IamportOrderRepository`. */
 export const IAMPORT_ORDER_REPOSITORY = Symbol('IAMPORT_ORDER_REPOSITORY');
@@ -30,7 +31,7 @@ export interface OrderTransition {
   merchantUid: string;
   /** Apply only if the stored status is one of these. */
   from: readonly OrderStatus[];
-  to: OrderStatus;
+  to: TargetStatus;
   impUid: string;
   /**
    * Apply only if the stored imp_uid equals `impUid`: a refund of a payment
@@ -57,9 +58,15 @@ export interface OrderTransition {
  * changed. A unique constraint on imp_uid makes sure that one payment settles
  * at most one order. Several app instances may call it for the same order at
  * the same moment: exactly one wins.
+ *
+ * With an outbox configured, the same transaction also inserts `event` when
+ * (and only when) the update changed the row.
  */
 export interface IamportOrderRepository {
   findByMerchantUid(merchantUid: string): Promise<IamportOrder | null>;
   /** true when this call changed the order; false when the conditions did not hold. */
-  applyTransition(transition: OrderTransition): Promise<boolean>;
+  applyTransition(
+    transition: OrderTransition,
+    event: OutboxEvent,
+  ): Promise<boolean>;
 }

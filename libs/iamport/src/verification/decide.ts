@@ -1,7 +1,7 @@
 import type { Payment } from '../client/iamport.types.js';
 import {
   ALLOWED_FROM,
-  type OrderStatus,
+  type TargetStatus,
   SETTLED_STATUSES,
 } from '../ports/order-status.js';
 import type {
@@ -261,7 +261,7 @@ function refundOf({ payment, remaining }: Facts, reason: string): Refund {
 
 function move(
   { order, payment }: Facts,
-  to: Exclude<OrderStatus, 'pending'>,
+  to: TargetStatus,
   details: Partial<OrderTransition>,
 ): OrderTransition {
   return {

@@ -1,12 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { IamportClient } from '../client/iamport.client.js';
-import {
-  IamportNotFoundError,
-  IamportResponseError,
-} from '../client/iamport.errors.js';
+import { IamportNotFoundError } from '../client/iamport.errors.js';
 import type { Payment } from '../client/iamport.types.js';
-import { IamportEventHandlers } from '../events/iamport-event-handlers.js';
-import { eventTypeOf } from '../events/iamport-event.js';
+import { IamportEventDelivery } from '../events/iamport-event-delivery.js';
+import {
+  eventTypeOf,
+  type IamportPaymentEvent,
+  serializeEvent,
+} from '../events/iamport-event.js';
 import type { ResolvedIamportOptions } from '../iamport.options.js';
 import { IAMPORT_OPTIONS } from '../iamport.tokens.js';
 import {
@@ -15,10 +17,15 @@ import {
   type IamportOrderRepository,
   type OrderTransition,
 } from '../ports/order.repository.js';
+import type { OutboxEvent } from '../ports/outbox.js';
 import { decide } from './decide.js';
-import type { Decision, Refund } from './decision.js';
+import type { Decision } from './decision.js';
+import { PaymentRefunder } from './payment-refunder.js';
 import type { ForgeryPolicy } from './verification-outcome.js';
-import type { VerificationRequest } from './verification-request.js';
+import type {
+  VerificationRequest,
+  VerificationSource,
+} from './verification-request.js';
 import type { VerificationResult } from './verification-result.js';
 
 // A conditional update that loses a race is decided again on the fresh order;
@@ -38,17 +45,20 @@ const MAX_ROUNDS = 4;
 @Injectable()
 export class PaymentVerificationService {
   private readonly logger = new Logger('PaymentVerification');
+  /** Lookups in flight by imp_uid: concurrent verifications of one payment share one lookup. */
+  private readonly lookups = new Map<string, Promise<Payment | null>>();
 
   constructor(
     private readonly client: IamportClient,
     @Inject(IAMPORT_ORDER_REPOSITORY)
     private readonly orders: IamportOrderRepository,
     @Inject(IAMPORT_OPTIONS) private readonly options: ResolvedIamportOptions,
-    private readonly handlers: IamportEventHandlers,
+    private readonly refunder: PaymentRefunder,
+    private readonly delivery: IamportEventDelivery,
   ) {}
 
   async verify(request: VerificationRequest): Promise<VerificationResult> {
-    let payment = await this.fetchPayment(request);
+    const payment = await this.fetchPayment(request);
     if (payment === null) {
       return {
         outcome: 'not_found',
@@ -61,11 +71,24 @@ export class PaymentVerificationService {
         reason: 'iamport knows no such payment',
       };
     }
+    return this.settle(payment, request);
+  }
+
+  /**
+   * The second half of `verify`, for a payment already fetched from iamport
+   * (reconciliation looks payments up a hundred at a time). Never pass a
+   * payment that did not come from iamport's API.
+   */
+  async settle(
+    fetched: Payment,
+    request: { merchantUid?: string | null; source: VerificationSource },
+  ): Promise<VerificationResult> {
+    let payment = fetched;
     let refundedAmount = 0;
-    let refundRefusal: string | null = null;
+    let refusal: string | null = null;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const order = await this.orders.findByMerchantUid(payment.merchant_uid);
-      const decideNow = (current: Payment, forgeryPolicy: ForgeryPolicy) =>
+      const decideFor = (current: Payment, forgeryPolicy: ForgeryPolicy) =>
         decide({
           order,
           payment: current,
@@ -76,22 +99,20 @@ export class PaymentVerificationService {
           claimedMerchantUid: request.merchantUid || null,
           now: new Date(),
         });
-      let decision = decideNow(
+      let decision = decideFor(
         payment,
-        refundRefusal ? 'flag' : this.options.forgeryPolicy,
+        refusal ? 'flag' : this.options.forgeryPolicy,
       );
       if (decision.refund) {
-        const refunded = await this.refund(decision.refund);
+        const refunded = await this.refunder.refund(decision.refund);
         payment = refunded.payment;
         refundedAmount += refunded.amount;
-        if (refunded.refusal !== null) {
-          // iamport will not refund it (a paid virtual account needs the buyer's bank account):
-          // record it as flagged for a person to refund, instead of failing on every retry.
-          refundRefusal = refunded.refusal;
-          decision = flagged(decideNow(payment, 'flag'), refundRefusal);
-        }
-      } else if (refundRefusal) {
-        decision = flagged(decision, refundRefusal);
+        // iamport will not refund it (a paid virtual account needs the buyer's bank account):
+        // record it as flagged for a person, instead of failing on every retry.
+        refusal = refunded.refusal;
+        if (refusal) decision = flagged(decideFor(payment, 'flag'), refusal);
+      } else if (refusal) {
+        decision = flagged(decision, refusal);
       }
       const base = {
         outcome: decision.outcome,
@@ -109,12 +130,13 @@ export class PaymentVerificationService {
           reason: decision.reason,
         };
       }
-      if (await this.orders.applyTransition(transition)) {
-        const moved = afterTransition(order, transition);
+      const moved = afterTransition(order, transition);
+      const event = outboxEvent(moved, payment, transition, request.source);
+      if (await this.orders.applyTransition(transition, event)) {
         this.logger.log(
           `${moved.merchantUid}: ${order.status} → ${moved.status} by ${payment.imp_uid} (${request.source})`,
         );
-        await this.notify(moved, payment, transition, request);
+        await this.delivery.deliver(event);
         return {
           ...base,
           order: moved,
@@ -134,77 +156,29 @@ export class PaymentVerificationService {
     impUid,
     merchantUid,
   }: VerificationRequest): Promise<Payment | null> {
-    // Test-channel payments are fetched too, so that they are refused by name instead of looking unknown.
-    const lookup = { includeSandbox: true };
-    if (impUid) {
-      try {
-        return await this.client.getPayment(impUid, lookup);
-      } catch (error) {
-        if (error instanceof IamportNotFoundError) return null;
-        throw error;
-      }
-    }
+    if (impUid) return this.sharedLookup(impUid);
     // The redirect may carry no imp_uid (pre-validation failed, some PGs): take the order's newest payment.
     if (merchantUid)
-      return this.client.findPaymentByMerchantUid(merchantUid, lookup);
+      return this.client.findPaymentByMerchantUid(merchantUid, {
+        includeSandbox: true,
+      });
     return null;
   }
 
-  /**
-   * Refunds with `checksum`. When iamport refuses, the payment is read again:
-   * if nothing is left to refund, another instance (or an earlier attempt whose
-   * answer was lost) refunded it, and the verification goes on; otherwise the
-   * refusal is returned. Failures to reach iamport are thrown (nothing changed).
-   */
-  private async refund(
-    refund: Refund,
-  ): Promise<{ payment: Payment; amount: number; refusal: string | null }> {
-    try {
-      const payment = await this.client.cancelPayment({
-        imp_uid: refund.impUid,
-        amount: refund.amount,
-        checksum: refund.checksum,
-        reason: refund.reason,
-      });
-      this.logger.warn(
-        `refunded ${refund.amount} of ${refund.impUid}: ${refund.reason}`,
-      );
-      return { payment, amount: refund.amount, refusal: null };
-    } catch (error) {
-      if (!(error instanceof IamportResponseError)) throw error;
-      const payment = await this.client.getPayment(refund.impUid, {
-        includeSandbox: true,
-      });
-      if (payment.amount - payment.cancel_amount <= 0)
-        return { payment, amount: 0, refusal: null };
-      this.logger.error(
-        `iamport refused to refund ${refund.impUid} (${refund.reason}): ${error.iamportMessage ?? error.message}`,
-      );
-      return {
-        payment,
-        amount: 0,
-        refusal: error.iamportMessage ?? 'refund refused',
-      };
+  private sharedLookup(impUid: string): Promise<Payment | null> {
+    let pending = this.lookups.get(impUid);
+    if (!pending) {
+      // Test-channel payments are fetched too, so that they are refused by name instead of looking unknown.
+      pending = this.client
+        .getPayment(impUid, { includeSandbox: true })
+        .catch((error: unknown) => {
+          if (error instanceof IamportNotFoundError) return null;
+          throw error;
+        })
+        .finally(() => this.lookups.delete(impUid));
+      this.lookups.set(impUid, pending);
     }
-  }
-
-  private async notify(
-    order: IamportOrder,
-    payment: Payment,
-    transition: OrderTransition,
-    request: VerificationRequest,
-  ): Promise<void> {
-    const type = eventTypeOf(transition.to);
-    if (type === null) return;
-    await this.handlers.dispatch({
-      type,
-      merchantUid: order.merchantUid,
-      impUid: payment.imp_uid,
-      order,
-      payment,
-      transition,
-      source: request.source,
-    });
+    return pending;
   }
 }
 
@@ -223,5 +197,31 @@ function afterTransition(
     status: transition.to,
     impUid: transition.impUid,
     cancelledAmount: transition.cancelledAmount ?? order.cancelledAmount,
+  };
+}
+
+function outboxEvent(
+  order: IamportOrder,
+  payment: Payment,
+  transition: OrderTransition,
+  source: VerificationSource,
+): OutboxEvent {
+  const event: IamportPaymentEvent = {
+    id: randomUUID(),
+    type: eventTypeOf(transition.to),
+    merchantUid: order.merchantUid,
+    impUid: payment.imp_uid,
+    order,
+    payment,
+    transition,
+    source,
+  };
+  return {
+    id: event.id,
+    type: event.type,
+    merchantUid: event.merchantUid,
+    impUid: event.impUid,
+    payload: serializeEvent(event),
+    createdAt: new Date(),
   };
 }

@@ -1,0 +1,24 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+const queues = new WeakMap<DataSource, Promise<unknown>>();
+
+/**
+ * `dataSource.transaction(work)`, except on SQLite, where TypeORM holds one
+ * connection per process and two transactions may not overlap on it: there
+ * they wait for each other (SQLite has one writer anyway; other processes are
+ * kept apart by its file lock and busy timeout).
+ */
+export function inTransaction<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  if (dataSource.options.type !== 'better-sqlite3') {
+    return dataSource.transaction(work);
+  }
+  const previous = queues.get(dataSource) ?? Promise.resolve();
+  const next = previous
+    .catch(() => undefined)
+    .then(() => dataSource.transaction(work));
+  queues.set(dataSource, next);
+  return next;
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { IamportOutbox, OutboxClaim, OutboxEvent } from 'nestjs-iamport';
+import { In, IsNull, type Repository } from 'typeorm';
+import { OutboxEventEntity } from './outbox-event.entity.js';
+
+/**
+ * The module's outbox on TypeORM. Claims are leases written with a
+ * conditional UPDATE (the same on SQLite, PostgreSQL and MariaDB), so two
+ * instances sweeping at once never deliver the same event at the same time,
+ * and the events of a crashed instance are taken over when its lease ends.
+ */
+@Injectable()
+export class TypeOrmOutbox implements IamportOutbox {
+  constructor(
+    @InjectRepository(OutboxEventEntity)
+    private readonly events: Repository<OutboxEventEntity>,
+  ) {}
+
+  async claimUndelivered(claim: OutboxClaim): Promise<OutboxEvent[]> {
+    const candidates = await this.events
+      .createQueryBuilder('event')
+      .select('event.id', 'id')
+      .where('event.delivered_at IS NULL')
+      .andWhere('event.created_at < :before', { before: claim.createdBefore })
+      .andWhere('(event.lease_until IS NULL OR event.lease_until < :now)', {
+        now: claim.now,
+      })
+      .orderBy('event.created_at', 'ASC')
+      .limit(claim.limit)
+      .getRawMany<{ id: string }>();
+    if (candidates.length === 0) return [];
+    const ids = candidates.map((candidate) => candidate.id);
+    await this.events
+      .createQueryBuilder()
+      .update(OutboxEventEntity)
+      .set({
+        leaseOwner: claim.owner,
+        leaseUntil: claim.leaseUntil,
+        attempts: () => 'attempts + 1',
+      })
+      .where('id IN (:...ids)', { ids })
+      .andWhere('delivered_at IS NULL')
+      .andWhere('(lease_until IS NULL OR lease_until < :now)', {
+        now: claim.now,
+      })
+      .execute();
+    const claimed = await this.events.findBy({
+      id: In(ids),
+      leaseOwner: claim.owner,
+      deliveredAt: IsNull(),
+    });
+    return claimed.map(
+      ({ id, type, merchantUid, impUid, payload, createdAt }) => ({
+        id,
+        type: type as OutboxEvent['type'],
+        merchantUid,
+        impUid,
+        payload,
+        createdAt,
+      }),
+    );
+  }
+
+  async markDelivered(id: string, deliveredAt: Date): Promise<void> {
+    await this.events.update(
+      { id },
+      { deliveredAt, leaseOwner: null, leaseUntil: null },
+    );
+  }
+}

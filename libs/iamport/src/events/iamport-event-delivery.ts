@@ -1,0 +1,106 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { ResolvedIamportOptions } from '../iamport.options.js';
+import { IAMPORT_OPTIONS } from '../iamport.tokens.js';
+import type { OutboxEvent } from '../ports/outbox.js';
+import { IamportEventHandlers } from './iamport-event-handlers.js';
+import { deserializeEvent } from './iamport-event.js';
+
+/**
+ * Runs the handlers of committed transitions. Right after the commit it
+ * delivers the event at once; with an outbox it also marks it delivered, and
+ * on start-up and every `outboxPollIntervalMs` redelivers events that an
+ * instance committed but never delivered (it crashed, or a handler failed).
+ */
+@Injectable()
+export class IamportEventDelivery
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
+  private readonly logger = new Logger('IamportEvents');
+  private readonly owner = `${process.pid}-${randomUUID()}`;
+  private timer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<number> | null = null;
+
+  constructor(
+    private readonly handlers: IamportEventHandlers,
+    @Inject(IAMPORT_OPTIONS) private readonly options: ResolvedIamportOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.options.outbox || this.options.outboxPollIntervalMs === 0) return;
+    const sweep = () => void this.redeliverPending();
+    sweep();
+    this.timer = setInterval(sweep, this.options.outboxPollIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.sweeping;
+  }
+
+  /** Delivers one committed event; failures are logged, never thrown (the transition is done). */
+  async deliver(stored: OutboxEvent): Promise<void> {
+    const delivered = await this.handlers.dispatch(
+      deserializeEvent(stored.payload),
+    );
+    if (!delivered || !this.options.outbox) return;
+    await this.options.outbox
+      .markDelivered(stored.id, new Date())
+      .catch((error: unknown) => {
+        // Not lost: it stays undelivered and is delivered again later (handlers are idempotent).
+        this.logger.warn(
+          `could not mark event ${stored.id} delivered: ${describe(error)}`,
+        );
+      });
+  }
+
+  /** Delivers what the outbox holds undelivered, older than `outboxRedeliveryDelayMs`; returns how many. */
+  redeliverPending(): Promise<number> {
+    this.sweeping ??= this.sweep().finally(() => {
+      this.sweeping = null;
+    });
+    return this.sweeping;
+  }
+
+  private async sweep(): Promise<number> {
+    const outbox = this.options.outbox;
+    if (!outbox) return 0;
+    let delivered = 0;
+    try {
+      for (;;) {
+        const now = new Date();
+        const batch = await outbox.claimUndelivered({
+          createdBefore: new Date(
+            now.getTime() - this.options.outboxRedeliveryDelayMs,
+          ),
+          limit: 50,
+          owner: this.owner,
+          leaseUntil: new Date(now.getTime() + 5 * 60_000),
+          now,
+        });
+        for (const event of batch) {
+          this.logger.warn(
+            `redelivering ${event.type} of ${event.merchantUid} (event ${event.id})`,
+          );
+          await this.deliver(event);
+          delivered++;
+        }
+        if (batch.length < 50) return delivered;
+      }
+    } catch (error) {
+      this.logger.error(`outbox sweep failed: ${describe(error)}`);
+      return delivered;
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
