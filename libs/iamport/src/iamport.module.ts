@@ -17,6 +17,7 @@ import type { ResolvedIamportOptions } from './iamport.options.js';
 import { IAMPORT_OPTIONS } from './iamport.tokens.js';
 import { IAMPORT_NOTIFICATION_LOG } from './ports/notification-log.js';
 import { IAMPORT_ORDER_REPOSITORY } from './ports/order.repository.js';
+import { ReconciliationService } from './reconciliation/reconciliation.service.js';
 import { PaymentRefunder } from './verification/payment-refunder.js';
 import { PaymentVerificationService } from './verification/payment-verification.service.js';
 
@@ -50,6 +51,7 @@ import { PaymentVerificationService } from './verification/payment-verification.
     IamportEventDelivery,
     PaymentRefunder,
     PaymentVerificationService,
+    ReconciliationService,
     NotificationRecorder,
     WebhookSourceGuard,
     WebhookContentGuard,
@@ -57,6 +59,7 @@ import { PaymentVerificationService } from './verification/payment-verification.
   exports: [
     IamportClient,
     PaymentVerificationService,
+    ReconciliationService,
     IamportEventDelivery,
     IAMPORT_OPTIONS,
   ],

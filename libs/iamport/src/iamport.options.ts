@@ -1,6 +1,7 @@
 import type { IamportNotificationLog } from './ports/notification-log.js';
 import type { IamportOrderRepository } from './ports/order.repository.js';
 import type { IamportOutbox } from './ports/outbox.js';
+import type { IamportReconciliationRepository } from './ports/reconciliation.repository.js';
 import type { ForgeryPolicy } from './verification/verification-outcome.js';
 
 /** Pages the buyer is sent to (HTTP 303) after the redirect was verified; `merchant_uid` and `outcome` are added to the query. */
@@ -29,6 +30,8 @@ export interface IamportModuleOptions {
    * most once, right after the commit.
    */
   outbox?: IamportOutbox;
+  /** What `ReconciliationService` needs to find and claim stale orders. */
+  reconciliationRepository?: IamportReconciliationRepository;
   /** How often undelivered outbox events are looked for; 0 turns the sweep off. Default 5000. */
   outboxPollIntervalMs?: number;
   /** Events younger than this are left to the instance that wrote them. Default 30000. */
@@ -66,7 +69,8 @@ type OptionalOptions =
   | 'resultPages'
   | 'webhookAllowList'
   | 'notificationLog'
-  | 'outbox';
+  | 'outbox'
+  | 'reconciliationRepository';
 
 export type ResolvedIamportOptions = Required<
   Omit<IamportModuleOptions, OptionalOptions>

@@ -56,6 +56,19 @@ export type {
 } from './verification/verification-request.js';
 export type { VerificationResult } from './verification/verification-result.js';
 
+// Reconciliation
+export { ReconciliationService } from './reconciliation/reconciliation.service.js';
+export type {
+  ReconcileOptions,
+  ReconciliationProgress,
+  ReconciliationSummary,
+} from './reconciliation/reconciliation-summary.js';
+export type {
+  IamportReconciliationRepository,
+  StaleOrder,
+  StaleOrderClaim,
+} from './ports/reconciliation.repository.js';
+
 // Events
 export {
   OnIamportCancelled,

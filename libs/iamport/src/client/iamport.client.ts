@@ -96,6 +96,35 @@ export class IamportClient {
     return found;
   }
 
+  /**
+   * `GET /payments?merchant_uid[]=…`, split into calls of at most 100: the
+   * newest payment of each order (the schema documents `merchant_uid[]` on
+   * this route but not which payment it picks when an order has several; the
+   * newest is what the simulator answers, and what `find` does). Orders
+   * without a payment are left out.
+   */
+  async getPaymentsByMerchantUids(
+    merchantUids: readonly string[],
+    options: LookupOptions = {},
+  ): Promise<Payment[]> {
+    const found: Payment[] = [];
+    for (
+      let start = 0;
+      start < merchantUids.length;
+      start += MAX_IDS_PER_BATCH
+    ) {
+      const query = this.sandboxQuery(options);
+      for (const merchantUid of merchantUids.slice(
+        start,
+        start + MAX_IDS_PER_BATCH,
+      )) {
+        query.append('merchant_uid[]', required(merchantUid, 'merchantUid'));
+      }
+      found.push(...(await this.orEmpty(this.batch(query), [] as Payment[])));
+    }
+    return found;
+  }
+
   /** `GET /payments/find/{merchant_uid}[/{status}]`: the newest payment of an order; `null` when none. */
   async findPaymentByMerchantUid(
     merchantUid: string,
