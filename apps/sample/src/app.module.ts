@@ -6,10 +6,9 @@ import type { SampleConfig } from './config.js';
 import { FulfilmentModule } from './fulfilment/fulfilment.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { databaseOptions } from './persistence/database-options.js';
+import { IamportPorts } from './persistence/iamport-ports.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
-import { TypeOrmNotificationLog } from './persistence/typeorm-notification-log.js';
-import { TypeOrmOrderRepository } from './persistence/typeorm-order.repository.js';
-import { TypeOrmOutbox } from './persistence/typeorm-outbox.js';
+import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
 
 export const DEFAULT_SQLITE_FILE = 'data/sample.sqlite';
 
@@ -29,17 +28,12 @@ export class AppModule {
           migrationsRun: config.migrationsRun,
         }),
         IamportModule.forRootAsync({
+          // Global: the reconciliation scheduler injects ReconciliationService.
+          isGlobal: true,
           imports: [PersistenceModule],
-          inject: [
-            TypeOrmOrderRepository,
-            TypeOrmNotificationLog,
-            TypeOrmOutbox,
-          ],
-          useFactory: (
-            orderRepository: TypeOrmOrderRepository,
-            notificationLog: TypeOrmNotificationLog,
-            outbox: TypeOrmOutbox,
-          ) => ({
+          inject: [IamportPorts],
+          useFactory: (ports: IamportPorts) => ({
+            ...ports.options(),
             impKey: config.iamport.impKey,
             impSecret: config.iamport.impSecret,
             apiBaseUrl: apiUrl,
@@ -50,14 +44,12 @@ export class AppModule {
               pending: '/result',
               failure: '/result',
             },
-            orderRepository,
-            notificationLog,
-            outbox,
             outboxRedeliveryDelayMs: config.outboxRedeliveryDelayMs,
           }),
         }),
         OrdersModule,
         FulfilmentModule.forConfig(config),
+        ReconciliationModule.forSchedule(config.reconciliation),
         CheckoutModule.forConfig({
           impCode: config.iamport.impCode,
           sdkUrl,

@@ -25,6 +25,7 @@ export interface SampleConfig {
   httpAdapter: 'express' | 'fastify';
   /** Outbox events younger than this are left to the instance that wrote them. */
   outboxRedeliveryDelayMs: number;
+  reconciliation: { intervalSeconds: number; olderThanSeconds: number };
   /** Simulated time to book a shipment in the paid handler (a stand-in for a slow side effect). */
   shippingDelayMs: number;
 }
@@ -95,6 +96,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
       'OUTBOX_REDELIVERY_DELAY_MS',
       problems,
     ),
+    reconciliation: {
+      intervalSeconds: seconds(
+        env.RECONCILE_INTERVAL_SECONDS,
+        300,
+        'RECONCILE_INTERVAL_SECONDS',
+        problems,
+      ),
+      olderThanSeconds: seconds(
+        env.RECONCILE_OLDER_THAN_SECONDS,
+        600,
+        'RECONCILE_OLDER_THAN_SECONDS',
+        problems,
+      ),
+    },
     shippingDelayMs: milliseconds(
       env.SHIPPING_DELAY_MS,
       0,
@@ -141,6 +156,19 @@ function integer(
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535)
     problems.push(`${name} must be a port number (got ${value})`);
+  return parsed;
+}
+
+function seconds(
+  value: string | undefined,
+  fallback: number,
+  name: string,
+  problems: string[],
+): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    problems.push(`${name} must be a whole number of seconds (got ${value})`);
   return parsed;
 }
 

@@ -12,6 +12,7 @@ import {
   startSimulator,
 } from '../../iamport-simulator/src/index.js';
 import { AppModule, DEFAULT_SQLITE_FILE } from './app.module.js';
+import { runReconcileCommand } from './reconciliation/reconcile-command.js';
 import {
   readConfig,
   SIMULATOR_KEY,
@@ -23,6 +24,10 @@ const logger = new Logger('Sample');
 
 async function bootstrap(): Promise<void> {
   const config = readConfig();
+  if (process.argv[2] === 'reconcile') {
+    process.exitCode = await reconcile(config);
+    return;
+  }
   // With no iamport keys, the shop runs against the bundled simulator: no internet, no real money.
   const simulator =
     config.iamport.apiUrl === null ? await startBundledSimulator(config) : null;
@@ -53,6 +58,32 @@ async function bootstrap(): Promise<void> {
       : `iamport API at ${apiUrl}`,
   );
   logger.log(`open ${config.publicUrl}/ to buy something`);
+}
+
+/** `npm run reconcile`: one run, without the HTTP server; with no keys, against the simulator `npm start` runs. */
+async function reconcile(config: SampleConfig): Promise<number> {
+  const apiUrl =
+    config.iamport.apiUrl ?? `http://127.0.0.1:${config.simulatorPort}`;
+  const sdkUrl = config.iamport.sdkUrl ?? `${apiUrl}/v1/iamport.js`;
+  const scheduleOff = {
+    ...config,
+    reconciliation: { ...config.reconciliation, intervalSeconds: 0 },
+  };
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forConfig(scheduleOff, apiUrl, sdkUrl),
+    {
+      logger: ['log', 'warn', 'error'],
+    },
+  );
+  try {
+    return await runReconcileCommand(
+      app,
+      process.argv.slice(3),
+      config.reconciliation.olderThanSeconds,
+    );
+  } finally {
+    await app.close();
+  }
 }
 
 function startBundledSimulator(

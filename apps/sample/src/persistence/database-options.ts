@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { CreateOrders1764028800000 } from './migrations/1764028800000-create-orders.js';
 import { AddOutbox1764115200000 } from './migrations/1764115200000-add-outbox.js';
+import { AddReconciliation1764201600000 } from './migrations/1764201600000-add-reconciliation.js';
 import { OrderEntity } from './order.entity.js';
 import { OutboxEventEntity } from './outbox-event.entity.js';
 import { PaymentNotificationEntity } from './payment-notification.entity.js';
@@ -10,7 +11,11 @@ export const ENTITIES = [
   PaymentNotificationEntity,
   OutboxEventEntity,
 ];
-export const MIGRATIONS = [CreateOrders1764028800000, AddOutbox1764115200000];
+export const MIGRATIONS = [
+  CreateOrders1764028800000,
+  AddOutbox1764115200000,
+  AddReconciliation1764201600000,
+];
 
 /**
  * `DATABASE_URL` picks the database: `postgres://…`, `mysql://…` or

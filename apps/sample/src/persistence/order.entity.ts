@@ -87,6 +87,21 @@ export class OrderEntity {
   @Column({ type: 'varchar', length: 32, default: 'none' })
   fulfilment: FulfilmentStatus;
 
+  /** Which reconciliation run holds the order, and until when (a lease). */
+  @Column({
+    name: 'reconcile_owner',
+    type: 'varchar',
+    length: 80,
+    nullable: true,
+  })
+  reconcileOwner: string | null;
+
+  @Column({ name: 'reconcile_until', type: Date, nullable: true })
+  reconcileUntil: Date | null;
+
+  @Column({ name: 'reconciled_at', type: Date, nullable: true })
+  reconciledAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;
 

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import type { IamportModuleOptions } from 'nestjs-iamport';
+import { TypeOrmNotificationLog } from './typeorm-notification-log.js';
+import { TypeOrmOrderRepository } from './typeorm-order.repository.js';
+import { TypeOrmOutbox } from './typeorm-outbox.js';
+import { TypeOrmReconciliationRepository } from './typeorm-reconciliation.repository.js';
+
+type Ports =
+  'orderRepository' | 'notificationLog' | 'outbox' | 'reconciliationRepository';
+
+/** The TypeORM adapters of every port of the module, ready to spread into its options. */
+@Injectable()
+export class IamportPorts implements Required<
+  Pick<IamportModuleOptions, Ports>
+> {
+  constructor(
+    readonly orderRepository: TypeOrmOrderRepository,
+    readonly notificationLog: TypeOrmNotificationLog,
+    readonly outbox: TypeOrmOutbox,
+    readonly reconciliationRepository: TypeOrmReconciliationRepository,
+  ) {}
+
+  options(): Required<Pick<IamportModuleOptions, Ports>> {
+    const {
+      orderRepository,
+      notificationLog,
+      outbox,
+      reconciliationRepository,
+    } = this;
+    return {
+      orderRepository,
+      notificationLog,
+      outbox,
+      reconciliationRepository,
+    };
+  }
+}

@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type {
+  IamportReconciliationRepository,
+  StaleOrder,
+  StaleOrderClaim,
+} from 'nestjs-iamport';
+import {
+  type EntityManager,
+  In,
+  type Repository,
+  type SelectQueryBuilder,
+} from 'typeorm';
+import { OrderEntity } from './order.entity.js';
+import { inTransaction } from './transactions.js';
+
+const STALE_STATUSES = ['pending', 'vbank_issued'];
+
+/**
+ * Reconciliation's view of the orders. Each order goes to one instance: on
+ * PostgreSQL and MariaDB the candidates are locked with `FOR UPDATE SKIP
+ * LOCKED` while the lease is written (so concurrent claims pass each other by
+ * instead of waiting); on SQLite, which has no row locks and one writer, the
+ * lease alone (a conditional UPDATE) does it. The lease is not held while
+ * iamport is asked: it is a column, and it expires if the instance dies.
+ */
+@Injectable()
+export class TypeOrmReconciliationRepository implements IamportReconciliationRepository {
+  constructor(
+    @InjectRepository(OrderEntity)
+    private readonly orders: Repository<OrderEntity>,
+  ) {}
+
+  async claimStaleOrders(claim: StaleOrderClaim): Promise<StaleOrder[]> {
+    const dataSource = this.orders.manager.connection;
+    const skipLocked =
+      dataSource.options.type === 'postgres' ||
+      dataSource.options.type === 'mysql';
+    const ids = await inTransaction(dataSource, async (manager) => {
+      const candidates = this.candidates(manager, claim);
+      if (skipLocked)
+        candidates.setLock('pessimistic_write').setOnLocked('skip_locked');
+      const found = (await candidates.getRawMany<{ id: number }>()).map((row) =>
+        Number(row.id),
+      );
+      if (found.length === 0) return [];
+      await manager
+        .createQueryBuilder()
+        .update(OrderEntity)
+        .set({
+          reconcileOwner: claim.owner,
+          reconcileUntil: claim.leaseUntil,
+          updatedAt: () => 'updated_at',
+        })
+        .where('id IN (:...ids)', { ids: found })
+        .andWhere('(reconcile_until IS NULL OR reconcile_until < :now)', {
+          now: claim.now,
+        })
+        .execute();
+      return found;
+    });
+    if (ids.length === 0) return [];
+    const claimed = await this.orders.find({
+      where: { id: In(ids), reconcileOwner: claim.owner },
+      select: { merchantUid: true, status: true, impUid: true },
+      order: { id: 'ASC' },
+    });
+    return claimed.map(({ merchantUid, status, impUid }) => ({
+      merchantUid,
+      status,
+      impUid,
+    }));
+  }
+
+  async markReconciled(
+    merchantUids: readonly string[],
+    owner: string,
+    reconciledAt: Date,
+  ): Promise<void> {
+    if (merchantUids.length === 0) return;
+    await this.orders
+      .createQueryBuilder()
+      .update(OrderEntity)
+      .set({
+        reconcileOwner: null,
+        reconcileUntil: null,
+        reconciledAt,
+        updatedAt: () => 'updated_at',
+      })
+      .where('merchant_uid IN (:...merchantUids)', { merchantUids })
+      .andWhere('reconcile_owner = :owner', { owner })
+      .execute();
+  }
+
+  private candidates(
+    manager: EntityManager,
+    claim: StaleOrderClaim,
+  ): SelectQueryBuilder<OrderEntity> {
+    return manager
+      .createQueryBuilder(OrderEntity, 'o')
+      .select('o.id', 'id')
+      .where('o.status IN (:...statuses)', { statuses: STALE_STATUSES })
+      .andWhere('o.created_at < :createdBefore', {
+        createdBefore: claim.createdBefore,
+      })
+      .andWhere('(o.reconciled_at IS NULL OR o.reconciled_at < :since)', {
+        since: claim.notReconciledSince,
+      })
+      .andWhere('(o.reconcile_until IS NULL OR o.reconcile_until < :now)', {
+        now: claim.now,
+      })
+      .orderBy('o.id', 'ASC')
+      .limit(claim.limit);
+  }
+}

@@ -1,0 +1,50 @@
+import { type INestApplicationContext, Logger } from '@nestjs/common';
+import {
+  type ReconciliationSummary,
+  ReconciliationService,
+} from 'nestjs-iamport';
+
+/**
+ * `npm run reconcile [-- --older-than=SECONDS]`: one reconciliation run that
+ * prints its progress and a summary, then exits (0, or 1 if some orders could
+ * not be settled).
+ */
+export async function runReconcileCommand(
+  app: INestApplicationContext,
+  args: string[],
+  defaultOlderThanSeconds: number,
+): Promise<number> {
+  const logger = new Logger('reconcile');
+  const olderThanArgument = args.find((arg) => arg.startsWith('--older-than='));
+  const olderThanSeconds = olderThanArgument
+    ? Number(olderThanArgument.split('=')[1])
+    : defaultOlderThanSeconds;
+  if (!Number.isFinite(olderThanSeconds) || olderThanSeconds < 0) {
+    logger.error(
+      `--older-than must be a number of seconds (got ${olderThanArgument})`,
+    );
+    return 2;
+  }
+  logger.log(`reconciling orders older than ${olderThanSeconds} s`);
+  const summary = await app.get(ReconciliationService).reconcile({
+    olderThanMs: olderThanSeconds * 1000,
+    onProgress: (progress) =>
+      console.log(
+        `batch ${progress.batch}: ${progress.examined} orders looked at, ${progress.lookups} iamport lookups, ${progress.changed} changed`,
+      ),
+  });
+  console.log(describeSummary(summary));
+  return summary.failed > 0 ? 1 : 0;
+}
+
+export function describeSummary(summary: ReconciliationSummary): string {
+  const outcomes = Object.entries(summary.outcomes)
+    .map(([outcome, count]) => `${outcome} ${count}`)
+    .join(', ');
+  return [
+    `reconciled ${summary.examined} orders in ${summary.batch} batches (${summary.durationMs} ms)`,
+    `iamport lookups: ${summary.lookups}`,
+    `changed: ${summary.changed}, failed: ${summary.failed}`,
+    `outcomes: ${outcomes || 'none'}`,
+  ].join('\n');
+}
