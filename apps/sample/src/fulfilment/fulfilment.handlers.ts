@@ -1,6 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { InjectRepository } from '@nestjs/typeorm';
 import {
   type IamportPaymentEvent,
   OnIamportCancelled,
@@ -8,83 +6,101 @@ import {
   OnIamportPaid,
   OnIamportVbankIssued,
 } from 'nestjs-iamport';
-import { In, type Repository } from 'typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { In, type EntityManager } from 'typeorm';
 import {
   type FulfilmentStatus,
   OrderEntity,
 } from '../persistence/order.entity.js';
+import { HandledEvents } from './handled-events.js';
 
 export const SHIPPING_DELAY_MS = Symbol('SHIPPING_DELAY_MS');
 
 /**
  * What the shop does once a payment is verified: a stand-in for shipping.
- * Each update is conditional, so a repeated event (the outbox delivers at
- * least once) changes nothing.
+ * Each event is handled once (`HandledEvents`), and each update is
+ * conditional, so a redelivered event changes nothing.
  */
 @Injectable()
 export class FulfilmentHandlers {
   private readonly logger = new Logger('Fulfilment');
 
   constructor(
-    @InjectRepository(OrderEntity)
-    private readonly orders: Repository<OrderEntity>,
+    private readonly handled: HandledEvents,
     @Inject(SHIPPING_DELAY_MS) private readonly shippingDelayMs: number,
   ) {}
 
   @OnIamportVbankIssued()
   async awaitDeposit(event: IamportPaymentEvent): Promise<void> {
-    this.logger.log(
-      `${event.merchantUid}: waiting for a deposit into ${event.order.impUid}`,
-    );
-    await this.move(event.merchantUid, ['none'], 'awaiting_deposit');
+    await this.handled.once(event, 'awaitDeposit', async (manager) => {
+      this.logger.log(
+        `${event.merchantUid}: waiting for a deposit into ${event.order.impUid}`,
+      );
+      await move(manager, event.merchantUid, ['none'], 'awaiting_deposit');
+    });
   }
 
   @OnIamportPaid()
   async ship(event: IamportPaymentEvent): Promise<void> {
     // Booking a shipment takes time; the outbox makes sure a crash meanwhile loses nothing.
     if (this.shippingDelayMs > 0) await sleep(this.shippingDelayMs);
-    this.logger.log(
-      `${event.merchantUid}: paid ${event.payment.amount} ${event.payment.currency}, ready to ship`,
-    );
-    await this.move(
-      event.merchantUid,
-      ['none', 'awaiting_deposit'],
-      'ready_to_ship',
-    );
+    await this.handled.once(event, 'ship', async (manager) => {
+      this.logger.log(
+        `${event.merchantUid}: paid ${event.payment.amount} ${event.payment.currency}, ready to ship`,
+      );
+      await move(
+        manager,
+        event.merchantUid,
+        ['none', 'awaiting_deposit'],
+        'ready_to_ship',
+      );
+    });
   }
 
   @OnIamportCancelled()
   async stop(event: IamportPaymentEvent): Promise<void> {
-    if (event.order.status !== 'cancelled') {
-      this.logger.log(
-        `${event.merchantUid}: partly refunded (${event.order.cancelledAmount})`,
+    await this.handled.once(event, 'stop', async (manager) => {
+      if (event.order.status !== 'cancelled') {
+        this.logger.log(
+          `${event.merchantUid}: partly refunded (${event.order.cancelledAmount})`,
+        );
+        return;
+      }
+      this.logger.log(`${event.merchantUid}: refunded, shipment cancelled`);
+      await move(
+        manager,
+        event.merchantUid,
+        ['none', 'awaiting_deposit', 'ready_to_ship'],
+        'cancelled',
       );
-      return;
-    }
-    this.logger.log(`${event.merchantUid}: refunded, shipment cancelled`);
-    await this.move(
-      event.merchantUid,
-      ['none', 'awaiting_deposit', 'ready_to_ship'],
-      'cancelled',
-    );
+    });
   }
 
   @OnIamportForgery()
   async hold(event: IamportPaymentEvent): Promise<void> {
-    this.logger.warn(
-      `${event.merchantUid}: forged amount (${event.transition.reason}); order ${event.order.status}`,
-    );
-    await this.move(event.merchantUid, ['none', 'awaiting_deposit'], 'held');
+    await this.handled.once(event, 'hold', async (manager) => {
+      this.logger.warn(
+        `${event.merchantUid}: forged amount (${event.transition.reason}); order ${event.order.status}`,
+      );
+      await move(
+        manager,
+        event.merchantUid,
+        ['none', 'awaiting_deposit'],
+        'held',
+      );
+    });
   }
+}
 
-  private async move(
-    merchantUid: string,
-    from: FulfilmentStatus[],
-    to: FulfilmentStatus,
-  ): Promise<void> {
-    await this.orders.update(
-      { merchantUid, fulfilment: In(from) },
-      { fulfilment: to },
-    );
-  }
+function move(
+  manager: EntityManager,
+  merchantUid: string,
+  from: FulfilmentStatus[],
+  to: FulfilmentStatus,
+) {
+  return manager.update(
+    OrderEntity,
+    { merchantUid, fulfilment: In(from) },
+    { fulfilment: to },
+  );
 }

@@ -4,6 +4,7 @@ import {
   FulfilmentHandlers,
   SHIPPING_DELAY_MS,
 } from './fulfilment.handlers.js';
+import { HandledEvents } from './handled-events.js';
 
 @Module({})
 export class FulfilmentModule {
@@ -13,6 +14,7 @@ export class FulfilmentModule {
       imports: [PersistenceModule],
       providers: [
         FulfilmentHandlers,
+        HandledEvents,
         { provide: SHIPPING_DELAY_MS, useValue: config.shippingDelayMs },
       ],
     };

@@ -2,6 +2,8 @@ import type { DataSourceOptions } from 'typeorm';
 import { CreateOrders1764028800000 } from './migrations/1764028800000-create-orders.js';
 import { AddOutbox1764115200000 } from './migrations/1764115200000-add-outbox.js';
 import { AddReconciliation1764201600000 } from './migrations/1764201600000-add-reconciliation.js';
+import { AddHandledEvents1764288000000 } from './migrations/1764288000000-add-handled-events.js';
+import { HandledEventEntity } from './handled-event.entity.js';
 import { OrderEntity } from './order.entity.js';
 import { OutboxEventEntity } from './outbox-event.entity.js';
 import { PaymentNotificationEntity } from './payment-notification.entity.js';
@@ -10,11 +12,13 @@ export const ENTITIES = [
   OrderEntity,
   PaymentNotificationEntity,
   OutboxEventEntity,
+  HandledEventEntity,
 ];
 export const MIGRATIONS = [
   CreateOrders1764028800000,
   AddOutbox1764115200000,
   AddReconciliation1764201600000,
+  AddHandledEvents1764288000000,
 ];
 
 /**
