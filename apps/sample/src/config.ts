@@ -1,4 +1,5 @@
 import { IAMPORT_WEBHOOK_IPS } from 'nestjs-iamport';
+import { EnvReader } from './env-reader.js';
 
 /** The sample app's configuration, read once from the environment. */
 export interface SampleConfig {
@@ -37,96 +38,68 @@ export class ConfigError extends Error {
   }
 }
 
+const REAL_API_URL = 'https://api.iamport.kr';
 export const SIMULATOR_KEY = 'imp_key_test';
 export const SIMULATOR_SECRET = 'imp_secret_test';
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
-  const problems: string[] = [];
-  const port = integer(env.PORT, 3000, 'PORT', problems);
-  const host = env.HOST ?? '127.0.0.1';
-  const hasKeys = Boolean(env.IAMPORT_IMP_KEY || env.IAMPORT_IMP_SECRET);
-  const apiUrl =
-    env.IAMPORT_API_URL || (hasKeys ? 'https://api.iamport.kr' : null);
-  if (hasKeys && !(env.IAMPORT_IMP_KEY && env.IAMPORT_IMP_SECRET)) {
-    problems.push('IAMPORT_IMP_KEY and IAMPORT_IMP_SECRET go together');
-  }
+  const read = new EnvReader(env);
+  const port = read.wholeNumber('PORT', 3000, 'a port number', 65_535);
+  const impKey = read.text('IAMPORT_IMP_KEY');
+  const impSecret = read.text('IAMPORT_IMP_SECRET');
+  if (Boolean(impKey) !== Boolean(impSecret))
+    read.problems.push('IAMPORT_IMP_KEY and IAMPORT_IMP_SECRET go together');
+  const apiUrl = read.text('IAMPORT_API_URL') ?? (impKey ? REAL_API_URL : null);
   const config: SampleConfig = {
     port,
-    host,
-    publicUrl: (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(
+    host: read.text('HOST') ?? '127.0.0.1',
+    publicUrl: (read.text('PUBLIC_URL') ?? `http://127.0.0.1:${port}`).replace(
       /\/+$/,
       '',
     ),
-    databaseUrl: env.DATABASE_URL || undefined,
-    migrationsRun: flag(
-      env.DATABASE_MIGRATIONS_RUN,
-      true,
-      'DATABASE_MIGRATIONS_RUN',
-      problems,
-    ),
+    databaseUrl: read.text('DATABASE_URL'),
+    migrationsRun: read.flag('DATABASE_MIGRATIONS_RUN', true),
     iamport: {
       apiUrl,
-      impKey: env.IAMPORT_IMP_KEY || SIMULATOR_KEY,
-      impSecret: env.IAMPORT_IMP_SECRET || SIMULATOR_SECRET,
-      impCode: env.IAMPORT_IMP_CODE || 'imp00000000',
+      impKey: impKey ?? SIMULATOR_KEY,
+      impSecret: impSecret ?? SIMULATOR_SECRET,
+      impCode: read.text('IAMPORT_IMP_CODE') ?? 'imp00000000',
       sdkUrl:
-        env.IAMPORT_SDK_URL ||
-        (apiUrl === 'https://api.iamport.kr'
+        read.text('IAMPORT_SDK_URL') ??
+        (apiUrl === REAL_API_URL
           ? 'https://cdn.iamport.kr/v1/iamport.js'
           : null),
-      includeSandbox: flag(
-        env.IAMPORT_INCLUDE_SANDBOX,
-        false,
-        'IAMPORT_INCLUDE_SANDBOX',
-        problems,
-      ),
-      webhookAllowList: allowList(env.IAMPORT_WEBHOOK_ALLOWLIST),
+      includeSandbox: read.flag('IAMPORT_INCLUDE_SANDBOX', false),
+      webhookAllowList: allowList(read.text('IAMPORT_WEBHOOK_ALLOWLIST')),
     },
-    simulatorPort: integer(
-      env.IAMPORT_SIM_PORT,
-      4010,
+    simulatorPort: read.wholeNumber(
       'IAMPORT_SIM_PORT',
-      problems,
+      4010,
+      'a port number',
+      65_535,
     ),
-    trustProxy: trustProxy(env.TRUST_PROXY),
-    httpAdapter: env.HTTP_ADAPTER === 'fastify' ? 'fastify' : 'express',
-    outboxRedeliveryDelayMs: milliseconds(
-      env.OUTBOX_REDELIVERY_DELAY_MS,
-      30_000,
+    trustProxy: trustProxy(read.text('TRUST_PROXY')),
+    httpAdapter: read.oneOf('HTTP_ADAPTER', ['express', 'fastify'], 'express'),
+    outboxRedeliveryDelayMs: read.wholeNumber(
       'OUTBOX_REDELIVERY_DELAY_MS',
-      problems,
+      30_000,
+      'milliseconds',
     ),
     reconciliation: {
-      intervalSeconds: seconds(
-        env.RECONCILE_INTERVAL_SECONDS,
-        300,
+      intervalSeconds: read.wholeNumber(
         'RECONCILE_INTERVAL_SECONDS',
-        problems,
+        300,
+        'whole seconds',
       ),
-      olderThanSeconds: seconds(
-        env.RECONCILE_OLDER_THAN_SECONDS,
-        600,
+      olderThanSeconds: read.wholeNumber(
         'RECONCILE_OLDER_THAN_SECONDS',
-        problems,
+        600,
+        'whole seconds',
       ),
     },
-    shippingDelayMs: milliseconds(
-      env.SHIPPING_DELAY_MS,
-      0,
-      'SHIPPING_DELAY_MS',
-      problems,
-    ),
+    shippingDelayMs: read.wholeNumber('SHIPPING_DELAY_MS', 0, 'milliseconds'),
   };
-  if (
-    env.HTTP_ADAPTER &&
-    env.HTTP_ADAPTER !== 'express' &&
-    env.HTTP_ADAPTER !== 'fastify'
-  ) {
-    problems.push(
-      `HTTP_ADAPTER must be express or fastify (got ${env.HTTP_ADAPTER})`,
-    );
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
 }
 
@@ -141,59 +114,8 @@ function allowList(value: string | undefined): string[] | undefined {
     );
 }
 
+/** Express's `trust proxy` / Fastify's `trustProxy`: false, true, or addresses and names such as `loopback`. */
 function trustProxy(value: string | undefined): boolean | string {
-  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === undefined || value === 'false') return false;
   return value === 'true' ? true : value;
-}
-
-function integer(
-  value: string | undefined,
-  fallback: number,
-  name: string,
-  problems: string[],
-): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535)
-    problems.push(`${name} must be a port number (got ${value})`);
-  return parsed;
-}
-
-function seconds(
-  value: string | undefined,
-  fallback: number,
-  name: string,
-  problems: string[],
-): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0)
-    problems.push(`${name} must be a whole number of seconds (got ${value})`);
-  return parsed;
-}
-
-function milliseconds(
-  value: string | undefined,
-  fallback: number,
-  name: string,
-  problems: string[],
-): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0)
-    problems.push(`${name} must be a number of milliseconds (got ${value})`);
-  return parsed;
-}
-
-function flag(
-  value: string | undefined,
-  fallback: boolean,
-  name: string,
-  problems: string[],
-): boolean {
-  if (value === undefined || value === '') return fallback;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  problems.push(`${name} must be true or false (got ${value})`);
-  return fallback;
 }

@@ -1,0 +1,61 @@
+import { ConfigError, readConfig } from './config.js';
+
+describe('readConfig', () => {
+  it('runs against the bundled simulator on SQLite when nothing is set', () => {
+    const config = readConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.iamport.apiUrl).toBeNull();
+    expect(config.iamport.impKey).toBe('imp_key_test');
+    expect(config.iamport.sdkUrl).toBeNull();
+    expect(config.httpAdapter).toBe('express');
+    expect(config.reconciliation).toEqual({
+      intervalSeconds: 300,
+      olderThanSeconds: 600,
+    });
+  });
+
+  it('uses the real API and SDK when keys are given', () => {
+    const config = readConfig({
+      IAMPORT_IMP_KEY: 'k',
+      IAMPORT_IMP_SECRET: 's',
+    });
+    expect(config.iamport.apiUrl).toBe('https://api.iamport.kr');
+    expect(config.iamport.sdkUrl).toBe('https://cdn.iamport.kr/v1/iamport.js');
+  });
+
+  it('expands the iamport allow-list keyword', () => {
+    const config = readConfig({
+      IAMPORT_WEBHOOK_ALLOWLIST: 'iamport, 10.0.0.1',
+    });
+    expect(config.iamport.webhookAllowList).toEqual([
+      '52.78.100.19',
+      '52.78.48.223',
+      '52.78.5.241',
+      '10.0.0.1',
+    ]);
+  });
+
+  it('lists every bad value at once, and never a secret', () => {
+    let error: unknown;
+    try {
+      readConfig({
+        PORT: 'abc',
+        HTTP_ADAPTER: 'koa',
+        IAMPORT_IMP_SECRET: 'hunter2',
+        IAMPORT_INCLUDE_SANDBOX: 'yes',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/PORT must be a port number \(got abc\)/);
+    expect(message).toMatch(/HTTP_ADAPTER must be one of express, fastify/);
+    expect(message).toMatch(
+      /IAMPORT_IMP_KEY and IAMPORT_IMP_SECRET go together/,
+    );
+    expect(message).toMatch(/IAMPORT_INCLUDE_SANDBOX must be true or false/);
+    expect(message).not.toContain('hunter2');
+  });
+});
