@@ -119,6 +119,30 @@ describe('IamportClient calls and envelope (over HTTP, against the simulator)', 
     expect(await fixture.client.getPayments(['imp_999999999998'])).toEqual([]);
   });
 
+  it('looks up the newest payment of many orders by merchant_uid, 100 per call', async () => {
+    const orders = Array.from({ length: 120 }, (_, i) => `order-many-${i}`);
+    for (const merchantUid of orders) {
+      await sim.createPayment({
+        merchant_uid: merchantUid,
+        amount: 100,
+        status: 'failed',
+      });
+    }
+    const retried = await sim.createPayment({
+      merchant_uid: orders[0],
+      amount: 100,
+    });
+    const found = await fixture.client.getPaymentsByMerchantUids([
+      ...orders,
+      'order-without-payment',
+    ]);
+    expect(found).toHaveLength(120);
+    expect(
+      found.find((payment) => payment.merchant_uid === orders[0])?.imp_uid,
+    ).toBe(retried.imp_uid);
+    expect(await sim.calls('getPaymentListByImpUid')).toBe(2);
+  });
+
   it('pages through payments by status', async () => {
     for (let i = 0; i < 5; i++)
       await sim.createPayment({

@@ -81,19 +81,11 @@ export class IamportClient {
    * `GET /payments?imp_uid[]=…`, split into calls of at most 100 ids. Ids
    * iamport does not know are left out of the result (HTTP 207 or 404).
    */
-  async getPayments(
+  getPayments(
     impUids: readonly string[],
     options: LookupOptions = {},
   ): Promise<Payment[]> {
-    const found: Payment[] = [];
-    for (let start = 0; start < impUids.length; start += MAX_IDS_PER_BATCH) {
-      const query = this.sandboxQuery(options);
-      for (const impUid of impUids.slice(start, start + MAX_IDS_PER_BATCH)) {
-        query.append('imp_uid[]', required(impUid, 'impUid'));
-      }
-      found.push(...(await this.orEmpty(this.batch(query), [] as Payment[])));
-    }
-    return found;
+    return this.batchLookup('imp_uid[]', impUids, options);
   }
 
   /**
@@ -103,26 +95,11 @@ export class IamportClient {
    * newest is what the simulator answers, and what `find` does). Orders
    * without a payment are left out.
    */
-  async getPaymentsByMerchantUids(
+  getPaymentsByMerchantUids(
     merchantUids: readonly string[],
     options: LookupOptions = {},
   ): Promise<Payment[]> {
-    const found: Payment[] = [];
-    for (
-      let start = 0;
-      start < merchantUids.length;
-      start += MAX_IDS_PER_BATCH
-    ) {
-      const query = this.sandboxQuery(options);
-      for (const merchantUid of merchantUids.slice(
-        start,
-        start + MAX_IDS_PER_BATCH,
-      )) {
-        query.append('merchant_uid[]', required(merchantUid, 'merchantUid'));
-      }
-      found.push(...(await this.orEmpty(this.batch(query), [] as Payment[])));
-    }
-    return found;
+    return this.batchLookup('merchant_uid[]', merchantUids, options);
   }
 
   /** `GET /payments/find/{merchant_uid}[/{status}]`: the newest payment of an order; `null` when none. */
@@ -242,6 +219,23 @@ export class IamportClient {
       repeatable: true,
     } as const;
     return this.orEmpty(this.transport.send(call, isPreparedPayment), null);
+  }
+
+  /** `GET /payments` in calls of at most 100 ids; what iamport does not know (HTTP 207, 404) is left out. */
+  private async batchLookup(
+    key: 'imp_uid[]' | 'merchant_uid[]',
+    ids: readonly string[],
+    options: LookupOptions,
+  ): Promise<Payment[]> {
+    const found: Payment[] = [];
+    for (let start = 0; start < ids.length; start += MAX_IDS_PER_BATCH) {
+      const query = this.sandboxQuery(options);
+      for (const id of ids.slice(start, start + MAX_IDS_PER_BATCH)) {
+        query.append(key, required(id, key));
+      }
+      found.push(...(await this.orEmpty(this.batch(query), [] as Payment[])));
+    }
+    return found;
   }
 
   private batch(query: URLSearchParams): Promise<Payment[]> {
