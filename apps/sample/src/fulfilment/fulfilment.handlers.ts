@@ -48,10 +48,11 @@ export class FulfilmentHandlers {
       this.logger.log(
         `${event.merchantUid}: paid ${event.payment.amount} ${event.payment.currency}, ready to ship`,
       );
+      // `held`: an earlier forged payment was refunded, and this one is right.
       await move(
         manager,
         event.merchantUid,
-        ['none', 'awaiting_deposit'],
+        ['none', 'awaiting_deposit', 'held'],
         'ready_to_ship',
       );
     });

@@ -30,7 +30,10 @@ export class NotificationRecorder {
       merchantUid: result.merchantUid ?? received.params.merchant_uid ?? null,
       outcome: result.outcome,
       changed: result.changed,
-      error: null,
+      // Verification finished; what is left is money iamport would not refund, for a person.
+      error: result.refundRefused
+        ? `refund refused by iamport: ${result.refundRefused}`.slice(0, 500)
+        : null,
       receivedAt: new Date(),
     });
   }

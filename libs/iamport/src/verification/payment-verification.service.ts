@@ -47,6 +47,11 @@ export class PaymentVerificationService {
   private readonly logger = new Logger('PaymentVerification');
   /** Lookups in flight by imp_uid: concurrent verifications of one payment share one lookup. */
   private readonly lookups = new Map<string, Promise<Payment | null>>();
+  /** Verifications in flight by imp_uid and claimed merchant_uid (the redirect and its webhook, duplicates). */
+  private readonly verifications = new Map<
+    string,
+    Promise<VerificationResult>
+  >();
 
   constructor(
     private readonly client: IamportClient,
@@ -57,7 +62,32 @@ export class PaymentVerificationService {
     private readonly delivery: IamportEventDelivery,
   ) {}
 
-  async verify(request: VerificationRequest): Promise<VerificationResult> {
+  /**
+   * Concurrent verifications of the same payment (with the same claim) in
+   * this process share one run: the first reports what it changed, the others
+   * the same outcome with `changed: false`. Across processes, the database's
+   * conditional update does the same job.
+   */
+  verify(request: VerificationRequest): Promise<VerificationResult> {
+    if (!request.impUid) return this.verifyAlone(request);
+    const key = `${request.impUid}\u0000${request.merchantUid ?? ''}`;
+    const running = this.verifications.get(key);
+    if (running)
+      return running.then((result) => ({
+        ...result,
+        changed: false,
+        refundedAmount: 0,
+      }));
+    const run = this.verifyAlone(request).finally(() =>
+      this.verifications.delete(key),
+    );
+    this.verifications.set(key, run);
+    return run;
+  }
+
+  private async verifyAlone(
+    request: VerificationRequest,
+  ): Promise<VerificationResult> {
     const payment = await this.fetchPayment(request);
     if (payment === null) {
       return {
@@ -68,6 +98,7 @@ export class PaymentVerificationService {
         payment: null,
         changed: false,
         refundedAmount: 0,
+        refundRefused: null,
         reason: 'iamport knows no such payment',
       };
     }
@@ -127,6 +158,7 @@ export class PaymentVerificationService {
           order,
           changed: refundedAmount > 0,
           refundedAmount,
+          refundRefused: refusal,
           reason: decision.reason,
         };
       }
@@ -142,6 +174,7 @@ export class PaymentVerificationService {
           order: moved,
           changed: true,
           refundedAmount,
+          refundRefused: refusal,
           reason: decision.reason,
         };
       }

@@ -15,6 +15,12 @@ export interface VerificationResult {
   changed: boolean;
   /** What this call refunded (forgery, duplicate payment); 0 when nothing. */
   refundedAmount: number;
+  /**
+   * iamport's reason when it refused a refund the decision asked for (a paid
+   * virtual account can only be refunded to the buyer's bank account): money
+   * a person must return. Recorded in the notification log.
+   */
+  refundRefused: string | null;
   /** One sentence on why. */
   reason: string;
 }

@@ -1,0 +1,223 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  FastifyAdapter,
+  type NestFastifyApplication,
+} from '@nestjs/platform-fastify';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../apps/sample/src/app.module.js';
+import {
+  readConfig,
+  SIMULATOR_KEY,
+  SIMULATOR_SECRET,
+  type SampleConfig,
+} from '../../apps/sample/src/config.js';
+import type { OrderView } from '../../apps/sample/src/orders/order.view.js';
+import { CapturingLogger } from './iamport-client.fixture.js';
+import { SimulatorControl } from './simulator-control.js';
+
+export interface HttpAnswer<T = any> {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON when the answer is JSON, else the text. */
+  body: T;
+}
+
+export type CreatedOrder = Pick<
+  OrderView,
+  'merchant_uid' | 'name' | 'amount' | 'currency' | 'status'
+>;
+
+export interface SampleApp {
+  /** The shop, as buyers reach it (`config.publicUrl`). */
+  url: string;
+  /** The in-process simulator the shop talks to, driven through `/_sim`. */
+  sim: SimulatorControl;
+  config: SampleConfig;
+  app: INestApplication;
+  /** The app's own TypeORM data source (for the tests' reads of the database). */
+  dataSource: DataSource;
+  /** Everything Nest logged, the fulfilment handlers' lines included. */
+  logger: CapturingLogger;
+  /** `POST /orders` with any body, as an attacker or the checkout page would send it. */
+  postOrder(body: unknown): Promise<HttpAnswer>;
+  /** `POST /orders`, failing unless it answered 201. */
+  createOrder(order?: {
+    name?: string;
+    amount?: number;
+    currency?: string;
+  }): Promise<CreatedOrder>;
+  /** `GET /orders/:merchant_uid`. */
+  getOrder(merchantUid: string): Promise<HttpAnswer<OrderView>>;
+  /** `GET /orders/:merchant_uid`, failing unless it answered 200. */
+  order(merchantUid: string): Promise<OrderView>;
+  close(): Promise<void>;
+}
+
+export interface SampleAppSettings {
+  /** `DATABASE_URL`: a SQLite path, `postgres://…`, `mysql://…` or `mariadb://…`. */
+  databaseUrl: string;
+  httpAdapter?: 'express' | 'fastify';
+  /** More environment for `readConfig` (it wins over the fixture's own). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A port nobody listens on right now (the app's public URL must be known before it starts). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export async function readAnswer<T = any>(
+  response: Response,
+): Promise<HttpAnswer<T>> {
+  const text = await response.text();
+  const json = (response.headers.get('content-type') ?? '').includes(
+    'application/json',
+  );
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (json && text ? JSON.parse(text) : text) as T,
+  };
+}
+
+/**
+ * The real sample app, started in-process as `apps/sample/src/main.ts` starts
+ * it: `readConfig(env)` with no iamport keys, so that the bundled simulator is
+ * started (here on a free port, webhooks to the app), then
+ * `AppModule.forConfig(config, apiUrl, sdkUrl)` on Express or Fastify, with
+ * `trust proxy` as configured. Migrations run at start-up against
+ * `databaseUrl`.
+ */
+export async function startSampleApp(
+  settings: SampleAppSettings,
+): Promise<SampleApp> {
+  // Another process may take the free port between the probe and the listen: try again then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(settings, await freePort());
+    } catch (error) {
+      if (
+        (error as NodeJS.ErrnoException).code !== 'EADDRINUSE' ||
+        attempt >= 5
+      )
+        throw error;
+    }
+  }
+}
+
+async function startOnce(
+  settings: SampleAppSettings,
+  port: number,
+): Promise<SampleApp> {
+  const config = readConfig({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: settings.databaseUrl,
+    HTTP_ADAPTER: settings.httpAdapter ?? 'express',
+    IAMPORT_SIM_PORT: '0',
+    ...settings.env,
+  });
+  if (config.iamport.apiUrl !== null)
+    throw new Error('the sample app fixture runs against its own simulator');
+  // As main.ts's startBundledSimulator.
+  const sim = await SimulatorControl.start({
+    port: config.simulatorPort,
+    impKey: SIMULATOR_KEY,
+    impSecret: SIMULATOR_SECRET,
+    webhookUrl: `http://127.0.0.1:${config.port}/payments/webhook`,
+  });
+  const apiUrl = sim.url;
+  const sdkUrl = config.iamport.sdkUrl ?? `${apiUrl}/v1/iamport.js`;
+  const logger = new CapturingLogger();
+  let app: INestApplication | undefined;
+  try {
+    const module = AppModule.forConfig(config, apiUrl, sdkUrl);
+    // abortOnError: false, so that a failed start rejects instead of ending the test process.
+    app =
+      config.httpAdapter === 'fastify'
+        ? await NestFactory.create<NestFastifyApplication>(
+            module,
+            new FastifyAdapter({ trustProxy: config.trustProxy }),
+            { logger, abortOnError: false },
+          )
+        : await NestFactory.create<NestExpressApplication>(module, {
+            logger,
+            abortOnError: false,
+          });
+    if (config.httpAdapter === 'express')
+      (app as NestExpressApplication).set('trust proxy', config.trustProxy);
+    // main.ts also calls app.enableShutdownHooks(): signal handlers for a process of its own, not
+    // for a test worker that starts many apps; close() below does the same shutdown.
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await sim.close();
+    throw error;
+  }
+  const started = app;
+  const url = config.publicUrl;
+
+  const postOrder = async (body: unknown) =>
+    readAnswer(
+      await fetch(`${url}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    );
+  const getOrder = async (merchantUid: string) =>
+    readAnswer<OrderView>(
+      await fetch(`${url}/orders/${encodeURIComponent(merchantUid)}`),
+    );
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    sim,
+    config,
+    app: started,
+    dataSource: started.get(DataSource),
+    logger,
+    postOrder,
+    async createOrder(order = {}) {
+      const answer = await postOrder({
+        name: 'Celadon mug',
+        amount: 35_000,
+        ...order,
+      });
+      if (answer.status !== 201)
+        throw new Error(
+          `POST /orders answered ${answer.status}: ${JSON.stringify(answer.body)}`,
+        );
+      return answer.body as CreatedOrder;
+    },
+    getOrder,
+    async order(merchantUid) {
+      const answer = await getOrder(merchantUid);
+      if (answer.status !== 200)
+        throw new Error(
+          `GET /orders/${merchantUid} answered ${answer.status}: ${JSON.stringify(answer.body)}`,
+        );
+      return answer.body;
+    },
+    close() {
+      // The app first: the simulator may still be sending it a webhook.
+      closing ??= started
+        .close()
+        .finally(() => sim.close())
+        .then(() => undefined);
+      return closing;
+    },
+  };
+}
