@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { IamportPaymentEvent } from 'nestjs-iamport';
 import type { EntityManager, Repository } from 'typeorm';
+import { isUniqueViolation } from '../persistence/database-errors.js';
 import { HandledEventEntity } from '../persistence/handled-event.entity.js';
 import { inTransaction } from '../persistence/transactions.js';
 
@@ -14,31 +15,34 @@ export class HandledEvents {
   ) {}
 
   /** Returns false when this handler had already handled the event (its work is skipped). */
-  once(
+  async once(
     event: IamportPaymentEvent,
     handler: string,
     work: (manager: EntityManager) => Promise<unknown>,
   ): Promise<boolean> {
-    return inTransaction(this.handled.manager.connection, async (manager) => {
-      const again = await manager.increment(
-        HandledEventEntity,
+    try {
+      // Insert first, in the work's transaction: the primary key decides. (An UPDATE of the
+      // not-yet-existing row first would take a gap lock on InnoDB and deadlock concurrent inserts.)
+      await inTransaction(this.handled.manager.connection, async (manager) => {
+        await manager.insert(HandledEventEntity, {
+          eventId: event.id,
+          handler,
+          merchantUid: event.merchantUid,
+          type: event.type,
+          deliveries: 1,
+          handledAt: new Date(),
+        });
+        await work(manager);
+      });
+      return true;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      await this.handled.increment(
         { eventId: event.id, handler },
         'deliveries',
         1,
       );
-      if (again.affected) return false;
-      // A concurrent first delivery makes this insert fail on the primary key: the event stays
-      // undelivered for that instance, and its redelivery is then skipped here.
-      await manager.insert(HandledEventEntity, {
-        eventId: event.id,
-        handler,
-        merchantUid: event.merchantUid,
-        type: event.type,
-        deliveries: 1,
-        handledAt: new Date(),
-      });
-      await work(manager);
-      return true;
-    });
+      return false;
+    }
   }
 }
