@@ -220,7 +220,7 @@ describe.each(TARGETS)(
         expect(answer.body).toEqual({
           statusCode: 404,
           error: 'Not Found',
-          message: `no order ${merchantUid}`,
+          message: 'no such order',
         });
       });
     });

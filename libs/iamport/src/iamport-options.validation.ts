@@ -47,6 +47,18 @@ export function resolveIamportOptions(
       'outbox must be an IamportOutbox (claimUndelivered, markDelivered)',
     );
   }
+  if (
+    raw.reconciliationRepository !== undefined &&
+    !hasMethods(raw.reconciliationRepository, [
+      'claimStaleOrders',
+      'markReconciled',
+      'releaseClaims',
+    ])
+  ) {
+    problems.push(
+      'reconciliationRepository must be an IamportReconciliationRepository (claimStaleOrders, markReconciled, releaseClaims)',
+    );
+  }
   checkInteger(
     problems,
     'outboxPollIntervalMs',

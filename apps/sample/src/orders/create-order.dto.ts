@@ -13,6 +13,9 @@ export class CreateOrderDto {
   @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @Matches(/^\P{Cc}+$/u, {
+    message: 'name must not contain control characters',
+  })
   name: string;
 
   /** In the currency's smallest unit (won). */

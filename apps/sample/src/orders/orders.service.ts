@@ -24,11 +24,17 @@ export class OrdersService {
   }
 
   async get(merchantUid: string): Promise<OrderEntity> {
+    // Not a merchant_uid this shop could have issued (PostgreSQL even refuses a NUL byte): unknown.
+    if (!MERCHANT_UID.test(merchantUid))
+      throw new NotFoundException('no such order');
     const order = await this.orders.findOneBy({ merchantUid });
-    if (!order) throw new NotFoundException(`no order ${merchantUid}`);
+    if (!order) throw new NotFoundException('no such order');
     return order;
   }
 }
+
+/** What iamport accepts as a merchant_uid: visible ASCII, at most 40 characters. */
+const MERCHANT_UID = /^[\x21-\x7e]{1,40}$/;
 
 /** Unguessable and within iamport's 40 characters: `order_` and 24 hex digits. */
 function newMerchantUid(): string {

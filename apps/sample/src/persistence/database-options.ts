@@ -3,6 +3,7 @@ import { CreateOrders1764028800000 } from './migrations/1764028800000-create-ord
 import { AddOutbox1764115200000 } from './migrations/1764115200000-add-outbox.js';
 import { AddReconciliation1764201600000 } from './migrations/1764201600000-add-reconciliation.js';
 import { AddHandledEvents1764288000000 } from './migrations/1764288000000-add-handled-events.js';
+import { MillisecondTimes1764374400000 } from './migrations/1764374400000-millisecond-times.js';
 import { HandledEventEntity } from './handled-event.entity.js';
 import { OrderEntity } from './order.entity.js';
 import { OutboxEventEntity } from './outbox-event.entity.js';
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   AddOutbox1764115200000,
   AddReconciliation1764201600000,
   AddHandledEvents1764288000000,
+  MillisecondTimes1764374400000,
 ];
 
 /**

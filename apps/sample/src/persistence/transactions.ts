@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel.js';
 
 const queues = new WeakMap<DataSource, Promise<unknown>>();
 
@@ -11,9 +12,12 @@ const queues = new WeakMap<DataSource, Promise<unknown>>();
 export function inTransaction<T>(
   dataSource: DataSource,
   work: (manager: EntityManager) => Promise<T>,
+  isolation?: IsolationLevel,
 ): Promise<T> {
   if (dataSource.options.type !== 'better-sqlite3') {
-    return dataSource.transaction(work);
+    return isolation
+      ? dataSource.transaction(isolation, work)
+      : dataSource.transaction(work);
   }
   const previous = queues.get(dataSource) ?? Promise.resolve();
   const next = previous

@@ -12,6 +12,7 @@ import {
   type SelectQueryBuilder,
 } from 'typeorm';
 import { OrderEntity } from './order.entity.js';
+import { isDeadlock } from './database-errors.js';
 import { inTransaction } from './transactions.js';
 
 const STALE_STATUSES = ['pending', 'vbank_issued'];
@@ -32,33 +33,67 @@ export class TypeOrmReconciliationRepository implements IamportReconciliationRep
   ) {}
 
   async claimStaleOrders(claim: StaleOrderClaim): Promise<StaleOrder[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.claim(claim);
+      } catch (error) {
+        // Two claims can still deadlock on InnoDB's index locks; the loser is rolled back and tries again.
+        if (!isDeadlock(error) || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  async releaseClaims(
+    merchantUids: readonly string[],
+    owner: string,
+  ): Promise<void> {
+    if (merchantUids.length === 0) return;
+    await this.orders
+      .createQueryBuilder()
+      .update(OrderEntity)
+      .set({
+        reconcileOwner: null,
+        reconcileUntil: null,
+        updatedAt: () => 'updated_at',
+      })
+      .where('merchant_uid IN (:...merchantUids)', { merchantUids })
+      .andWhere('reconcile_owner = :owner', { owner })
+      .execute();
+  }
+
+  private async claim(claim: StaleOrderClaim): Promise<StaleOrder[]> {
     const dataSource = this.orders.manager.connection;
     const skipLocked =
       dataSource.options.type === 'postgres' ||
       dataSource.options.type === 'mysql';
-    const ids = await inTransaction(dataSource, async (manager) => {
-      const candidates = this.candidates(manager, claim);
-      if (skipLocked)
-        candidates.setLock('pessimistic_write').setOnLocked('skip_locked');
-      const found = (await candidates.getRawMany<{ id: number }>()).map((row) =>
-        Number(row.id),
-      );
-      if (found.length === 0) return [];
-      await manager
-        .createQueryBuilder()
-        .update(OrderEntity)
-        .set({
-          reconcileOwner: claim.owner,
-          reconcileUntil: claim.leaseUntil,
-          updatedAt: () => 'updated_at',
-        })
-        .where('id IN (:...ids)', { ids: found })
-        .andWhere('(reconcile_until IS NULL OR reconcile_until < :now)', {
-          now: claim.now,
-        })
-        .execute();
-      return found;
-    });
+    const ids = await inTransaction(
+      dataSource,
+      async (manager) => {
+        const candidates = this.candidates(manager, claim);
+        if (skipLocked)
+          candidates.setLock('pessimistic_write').setOnLocked('skip_locked');
+        const found = (await candidates.getRawMany<{ id: number }>()).map(
+          (row) => Number(row.id),
+        );
+        if (found.length === 0) return [];
+        await manager
+          .createQueryBuilder()
+          .update(OrderEntity)
+          .set({
+            reconcileOwner: claim.owner,
+            reconcileUntil: claim.leaseUntil,
+            updatedAt: () => 'updated_at',
+          })
+          .where('id IN (:...ids)', { ids: found })
+          .andWhere('(reconcile_until IS NULL OR reconcile_until < :now)', {
+            now: claim.now,
+          })
+          .execute();
+        return found;
+      },
+      // No gap locks: the claim locks the rows it found, nothing around them.
+      skipLocked ? 'READ COMMITTED' : undefined,
+    );
     if (ids.length === 0) return [];
     const claimed = await this.orders.find({
       where: { id: In(ids), reconcileOwner: claim.owner },

@@ -17,9 +17,11 @@ const ACCEPTED_TYPES = [
 @Injectable()
 export class WebhookContentGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    const { headers } = context
-      .switchToHttp()
-      .getRequest<{ headers: Record<string, string | string[] | undefined> }>();
+    const request = context.switchToHttp().getRequest<{
+      headers: Record<string, string | string[] | undefined>;
+      body?: unknown;
+    }>();
+    const headers = request.headers;
     const type = String(headers['content-type'] ?? '')
       .split(';')[0]
       .trim()
@@ -29,7 +31,13 @@ export class WebhookContentGuard implements CanActivate {
         'the webhook must be application/json or application/x-www-form-urlencoded',
       );
     }
-    if (Number(headers['content-length'] ?? 0) > MAX_WEBHOOK_BYTES) {
+    const declared = Number(headers['content-length'] ?? 0);
+    // A chunked body has no Content-Length: then what the body parser read is measured instead.
+    const size =
+      declared > 0
+        ? declared
+        : Buffer.byteLength(JSON.stringify(request.body ?? {}));
+    if (size > MAX_WEBHOOK_BYTES) {
       throw new PayloadTooLargeException(
         `the webhook must be at most ${MAX_WEBHOOK_BYTES} bytes`,
       );

@@ -33,4 +33,6 @@ export interface IamportReconciliationRepository {
     owner: string,
     reconciledAt: Date,
   ): Promise<void>;
+  /** Releases the claim without marking the orders reconciled (they could not be settled this time). */
+  releaseClaims(merchantUids: readonly string[], owner: string): Promise<void>;
 }

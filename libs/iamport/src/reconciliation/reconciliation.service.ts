@@ -68,12 +68,24 @@ export class ReconciliationService {
       });
       if (claimed.length === 0) break;
       summary.batch++;
-      const settled = await this.settleBatch(
-        claimed,
-        summary,
-        run.concurrency ?? 8,
-      );
+      const merchantUids = claimed.map((order) => order.merchantUid);
+      let settled: string[];
+      try {
+        settled = await this.settleBatch(
+          claimed,
+          summary,
+          run.concurrency ?? 8,
+        );
+      } catch (error) {
+        // iamport could not be asked: nothing was decided; give the orders back for the next run.
+        await orders.releaseClaims(merchantUids, owner);
+        throw error;
+      }
       await orders.markReconciled(settled, owner, new Date());
+      await orders.releaseClaims(
+        merchantUids.filter((merchantUid) => !settled.includes(merchantUid)),
+        owner,
+      );
       summary.examined += claimed.length;
       run.onProgress?.({ ...summary });
       this.logger.log(
@@ -84,7 +96,7 @@ export class ReconciliationService {
     return summary;
   }
 
-  /** Returns the merchant_uids that were settled (the others stay claimed until their lease ends). */
+  /** Returns the merchant_uids that were settled; the others failed and are left for the next run. */
   private async settleBatch(
     claimed: StaleOrder[],
     summary: ReconciliationSummary,
