@@ -24,6 +24,7 @@ import { PaymentNotificationEntity } from '../../apps/sample/src/persistence/pay
 import { PersistenceModule } from '../../apps/sample/src/persistence/persistence.module.js';
 import { TypeOrmNotificationLog } from '../../apps/sample/src/persistence/typeorm-notification-log.js';
 import { TypeOrmOutbox } from '../../apps/sample/src/persistence/typeorm-outbox.js';
+import { Sql } from '../../apps/sample/src/persistence/sql.js';
 import { OutboxEventEntity } from '../../apps/sample/src/persistence/outbox-event.entity.js';
 import { TypeOrmOrderRepository } from '../../apps/sample/src/persistence/typeorm-order.repository.js';
 import { CapturingLogger } from './iamport-client.fixture.js';
@@ -188,11 +189,12 @@ function iamportModule(
       // forRoot takes plain values: the adapters are built here, before the app.
       return IamportModule.forRoot({
         ...options(
-          new TypeOrmOrderRepository(dataSource.getRepository(OrderEntity)),
-          new TypeOrmNotificationLog(
-            dataSource.getRepository(PaymentNotificationEntity),
+          new TypeOrmOrderRepository(new Sql(dataSource)),
+          new TypeOrmNotificationLog(new Sql(dataSource)),
+          new TypeOrmOutbox(
+            dataSource.getRepository(OutboxEventEntity),
+            new Sql(dataSource),
           ),
-          new TypeOrmOutbox(dataSource.getRepository(OutboxEventEntity)),
         ),
         routes,
       });

@@ -27,6 +27,8 @@ export interface SampleConfig {
   /** Outbox events younger than this are left to the instance that wrote them. */
   outboxRedeliveryDelayMs: number;
   reconciliation: { intervalSeconds: number; olderThanSeconds: number };
+  /** The most detailed log level printed; per-payment lines are `debug`. */
+  logLevel: LogLevelName;
   /** Simulated time to book a shipment in the paid handler (a stand-in for a slow side effect). */
   shippingDelayMs: number;
 }
@@ -37,6 +39,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 const REAL_API_URL = 'https://api.iamport.kr';
 export const SIMULATOR_KEY = 'imp_key_test';
@@ -97,6 +102,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
         'whole seconds',
       ),
     },
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
     shippingDelayMs: read.wholeNumber('SHIPPING_DELAY_MS', 0, 'milliseconds'),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   FastifyAdapter,
@@ -42,8 +42,11 @@ async function bootstrap(): Promise<void> {
       ? await NestFactory.create<NestFastifyApplication>(
           module,
           new FastifyAdapter({ trustProxy: config.trustProxy }),
+          { logger: logLevels(config) },
         )
-      : await NestFactory.create<NestExpressApplication>(module);
+      : await NestFactory.create<NestExpressApplication>(module, {
+          logger: logLevels(config),
+        });
   if (config.httpAdapter === 'express')
     (app as NestExpressApplication).set('trust proxy', config.trustProxy);
   app.enableShutdownHooks();
@@ -71,9 +74,7 @@ async function reconcile(config: SampleConfig): Promise<number> {
   };
   const app = await NestFactory.createApplicationContext(
     AppModule.forConfig(scheduleOff, apiUrl, sdkUrl),
-    {
-      logger: ['log', 'warn', 'error'],
-    },
+    { logger: logLevels(config) },
   );
   try {
     return await runReconcileCommand(
@@ -84,6 +85,19 @@ async function reconcile(config: SampleConfig): Promise<number> {
   } finally {
     await app.close();
   }
+}
+
+/** `LOG_LEVEL` and everything more severe. */
+function logLevels(config: SampleConfig): LogLevel[] {
+  const order: LogLevel[] = [
+    'fatal',
+    'error',
+    'warn',
+    'log',
+    'debug',
+    'verbose',
+  ];
+  return order.slice(0, order.indexOf(config.logLevel) + 1);
 }
 
 function startBundledSimulator(

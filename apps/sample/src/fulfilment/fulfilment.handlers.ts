@@ -7,11 +7,9 @@ import {
   OnIamportVbankIssued,
 } from 'nestjs-iamport';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { In, type EntityManager } from 'typeorm';
-import {
-  type FulfilmentStatus,
-  OrderEntity,
-} from '../persistence/order.entity.js';
+import type { EntityManager } from 'typeorm';
+import { Sql } from '../persistence/sql.js';
+import type { FulfilmentStatus } from '../persistence/order.entity.js';
 import { HandledEvents } from './handled-events.js';
 
 export const SHIPPING_DELAY_MS = Symbol('SHIPPING_DELAY_MS');
@@ -27,16 +25,23 @@ export class FulfilmentHandlers {
 
   constructor(
     private readonly handled: HandledEvents,
+    private readonly sql: Sql,
     @Inject(SHIPPING_DELAY_MS) private readonly shippingDelayMs: number,
   ) {}
 
   @OnIamportVbankIssued()
   async awaitDeposit(event: IamportPaymentEvent): Promise<void> {
     await this.handled.once(event, 'awaitDeposit', async (manager) => {
-      this.logger.log(
+      this.logger.debug(
         `${event.merchantUid}: waiting for a deposit into ${event.order.impUid}`,
       );
-      await move(manager, event.merchantUid, ['none'], 'awaiting_deposit');
+      await move(
+        this.sql,
+        manager,
+        event.merchantUid,
+        ['none'],
+        'awaiting_deposit',
+      );
     });
   }
 
@@ -45,11 +50,12 @@ export class FulfilmentHandlers {
     // Booking a shipment takes time; the outbox makes sure a crash meanwhile loses nothing.
     if (this.shippingDelayMs > 0) await sleep(this.shippingDelayMs);
     await this.handled.once(event, 'ship', async (manager) => {
-      this.logger.log(
+      this.logger.debug(
         `${event.merchantUid}: paid ${event.payment.amount} ${event.payment.currency}, ready to ship`,
       );
       // `held`: an earlier forged payment was refunded, and this one is right.
       await move(
+        this.sql,
         manager,
         event.merchantUid,
         ['none', 'awaiting_deposit', 'held'],
@@ -62,13 +68,14 @@ export class FulfilmentHandlers {
   async stop(event: IamportPaymentEvent): Promise<void> {
     await this.handled.once(event, 'stop', async (manager) => {
       if (event.order.status !== 'cancelled') {
-        this.logger.log(
+        this.logger.debug(
           `${event.merchantUid}: partly refunded (${event.order.cancelledAmount})`,
         );
         return;
       }
-      this.logger.log(`${event.merchantUid}: refunded, shipment cancelled`);
+      this.logger.debug(`${event.merchantUid}: refunded, shipment cancelled`);
       await move(
+        this.sql,
         manager,
         event.merchantUid,
         ['none', 'awaiting_deposit', 'ready_to_ship'],
@@ -84,6 +91,7 @@ export class FulfilmentHandlers {
         `${event.merchantUid}: forged amount (${event.transition.reason}); order ${event.order.status}`,
       );
       await move(
+        this.sql,
         manager,
         event.merchantUid,
         ['none', 'awaiting_deposit'],
@@ -94,14 +102,15 @@ export class FulfilmentHandlers {
 }
 
 function move(
+  sql: Sql,
   manager: EntityManager,
   merchantUid: string,
   from: FulfilmentStatus[],
   to: FulfilmentStatus,
 ) {
-  return manager.update(
-    OrderEntity,
-    { merchantUid, fulfilment: In(from) },
-    { fulfilment: to },
+  return sql.run(
+    `UPDATE orders SET fulfilment = ?, updated_at = ? WHERE merchant_uid = ? AND fulfilment IN ${Sql.list(from.length)}`,
+    [to, new Date(), merchantUid, ...from],
+    manager,
   );
 }

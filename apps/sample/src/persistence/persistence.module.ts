@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Sql } from './sql.js';
 import { ENTITIES } from './database-options.js';
 import { IamportPorts } from './iamport-ports.js';
 import { TypeOrmNotificationLog } from './typeorm-notification-log.js';
@@ -17,7 +19,15 @@ const ADAPTERS = [
 /** The TypeORM adapters of the module's ports. Needs `TypeOrmModule.forRoot…()` in the importing app. */
 @Module({
   imports: [TypeOrmModule.forFeature(ENTITIES)],
-  providers: [...ADAPTERS, IamportPorts],
-  exports: [TypeOrmModule, ...ADAPTERS, IamportPorts],
+  providers: [
+    ...ADAPTERS,
+    IamportPorts,
+    {
+      provide: Sql,
+      useFactory: (dataSource: DataSource) => new Sql(dataSource),
+      inject: [DataSource],
+    },
+  ],
+  exports: [TypeOrmModule, ...ADAPTERS, IamportPorts, Sql],
 })
 export class PersistenceModule {}

@@ -1,31 +1,47 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type {
   IamportNotificationLog,
   PaymentNotification,
 } from 'nestjs-iamport';
-import type { Repository } from 'typeorm';
-import { PaymentNotificationEntity } from './payment-notification.entity.js';
+import { BatchWriter } from './batch-writer.js';
+import { Sql } from './sql.js';
 
-/** The module's notification log on TypeORM: one row per redirect or webhook. */
+const COLUMNS =
+  '(kind, params, source_ip, imp_uid, merchant_uid, outcome, changed, error, received_at)';
+
+/**
+ * The module's notification log: one row per redirect or webhook. Rows that
+ * arrive together are inserted together (group commit); `record` resolves once
+ * its row is stored.
+ */
 @Injectable()
 export class TypeOrmNotificationLog implements IamportNotificationLog {
-  constructor(
-    @InjectRepository(PaymentNotificationEntity)
-    private readonly notifications: Repository<PaymentNotificationEntity>,
-  ) {}
+  private readonly writer = new BatchWriter<PaymentNotification>(
+    (notifications) => this.insert(notifications),
+  );
 
-  async record(notification: PaymentNotification): Promise<void> {
-    await this.notifications.insert({
-      kind: notification.kind,
-      params: JSON.stringify(notification.params),
-      sourceIp: notification.sourceIp,
-      impUid: notification.impUid?.slice(0, 40) ?? null,
-      merchantUid: notification.merchantUid?.slice(0, 40) ?? null,
-      outcome: notification.outcome,
-      changed: notification.changed,
-      error: notification.error,
-      receivedAt: notification.receivedAt,
-    });
+  constructor(private readonly sql: Sql) {}
+
+  record(notification: PaymentNotification): Promise<void> {
+    return this.writer.add(notification);
+  }
+
+  private async insert(notifications: PaymentNotification[]): Promise<void> {
+    const rows = notifications.map(() => Sql.list(9)).join(', ');
+    const values = notifications.flatMap((notification) => [
+      notification.kind,
+      JSON.stringify(notification.params),
+      notification.sourceIp,
+      notification.impUid?.slice(0, 40) ?? null,
+      notification.merchantUid?.slice(0, 40) ?? null,
+      notification.outcome,
+      notification.changed,
+      notification.error,
+      notification.receivedAt,
+    ]);
+    await this.sql.run(
+      `INSERT INTO payment_notifications ${COLUMNS} VALUES ${rows}`,
+      values,
+    );
   }
 }

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { IamportOutbox, OutboxClaim, OutboxEvent } from 'nestjs-iamport';
 import { In, IsNull, type Repository } from 'typeorm';
+import { BatchWriter } from './batch-writer.js';
 import { OutboxEventEntity } from './outbox-event.entity.js';
+import { Sql } from './sql.js';
 
 /**
  * The module's outbox on TypeORM. Claims are leases written with a
@@ -12,9 +14,16 @@ import { OutboxEventEntity } from './outbox-event.entity.js';
  */
 @Injectable()
 export class TypeOrmOutbox implements IamportOutbox {
+  /** Events delivered together are marked together (one UPDATE). */
+  private readonly delivered = new BatchWriter<{
+    id: string;
+    deliveredAt: Date;
+  }>((events) => this.markAllDelivered(events));
+
   constructor(
     @InjectRepository(OutboxEventEntity)
     private readonly events: Repository<OutboxEventEntity>,
+    private readonly sql: Sql,
   ) {}
 
   async claimUndelivered(claim: OutboxClaim): Promise<OutboxEvent[]> {
@@ -62,10 +71,17 @@ export class TypeOrmOutbox implements IamportOutbox {
     );
   }
 
-  async markDelivered(id: string, deliveredAt: Date): Promise<void> {
-    await this.events.update(
-      { id },
-      { deliveredAt, leaseOwner: null, leaseUntil: null },
+  markDelivered(id: string, deliveredAt: Date): Promise<void> {
+    return this.delivered.add({ id, deliveredAt });
+  }
+
+  private async markAllDelivered(
+    events: Array<{ id: string; deliveredAt: Date }>,
+  ): Promise<void> {
+    const ids = events.map((event) => event.id);
+    await this.sql.run(
+      `UPDATE iamport_outbox SET delivered_at = ?, lease_owner = NULL, lease_until = NULL WHERE id IN ${Sql.list(ids.length)}`,
+      [events[events.length - 1].deliveredAt, ...ids],
     );
   }
 }

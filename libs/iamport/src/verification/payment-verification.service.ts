@@ -165,7 +165,7 @@ export class PaymentVerificationService {
       const moved = afterTransition(order, transition);
       const event = outboxEvent(moved, payment, transition, request.source);
       if (await this.orders.applyTransition(transition, event)) {
-        this.logger.log(
+        this.logger.debug(
           `${moved.merchantUid}: ${order.status} → ${moved.status} by ${payment.imp_uid} (${request.source})`,
         );
         await this.delivery.deliver(event);
