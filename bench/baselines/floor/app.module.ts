@@ -1,0 +1,20 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import {
+  BASELINE_CONFIG,
+  type BaselineConfig,
+  databaseOptions,
+} from '../shared/baseline-config.js';
+import { PaymentsController } from './payments.controller.js';
+
+@Module({})
+export class FloorAppModule {
+  static forConfig(config: BaselineConfig): DynamicModule {
+    return {
+      module: FloorAppModule,
+      imports: [TypeOrmModule.forRoot(databaseOptions(config.databaseUrl))],
+      controllers: [PaymentsController],
+      providers: [{ provide: BASELINE_CONFIG, useValue: config }],
+    };
+  }
+}

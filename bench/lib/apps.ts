@@ -1,0 +1,178 @@
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { requestJson, SimulatorControl } from './http.js';
+import { type Child, freePort, startNode, waitForHttp } from './processes.js';
+
+export type Adapter = 'express' | 'fastify';
+export const ADAPTERS: readonly Adapter[] = ['express', 'fastify'];
+
+export type Implementation = 'module' | 'naive' | 'floor';
+export const IMPLEMENTATIONS: readonly Implementation[] = [
+  'module',
+  'naive',
+  'floor',
+];
+
+const BENCH_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const REPO = resolve(BENCH_DIST, '..', '..');
+const SNAPSHOT = join(BENCH_DIST, 'snapshot');
+
+export const SIM_KEY = 'imp_key_test';
+export const SIM_SECRET = 'imp_secret_test';
+
+/**
+ * Copies the built sample app and simulator next to the benchmark, so that a
+ * rebuild by someone else during a long run cannot pull them away from under
+ * it (the bundles import only packages, resolved from the repository's
+ * node_modules).
+ */
+export function snapshotBuiltApps(): void {
+  for (const app of ['sample', 'iamport-simulator']) {
+    const built = join(REPO, 'dist', 'apps', app, 'main.js');
+    if (!existsSync(built))
+      throw new Error(`${built} is missing: run npm run build first`);
+    const target = join(SNAPSHOT, 'apps', app, 'main.js');
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(built, target);
+  }
+}
+
+export const SAMPLE_MAIN = join(SNAPSHOT, 'apps', 'sample', 'main.js');
+const SIMULATOR_MAIN = join(SNAPSHOT, 'apps', 'iamport-simulator', 'main.js');
+const BASELINE_MAIN: Record<'naive' | 'floor', string> = {
+  naive: join(BENCH_DIST, 'baselines', 'naive', 'main.js'),
+  floor: join(BENCH_DIST, 'baselines', 'floor', 'main.js'),
+};
+
+export interface RunningApp {
+  name: string;
+  url: string;
+  child: Child;
+}
+
+export interface RunningSimulator extends RunningApp {
+  control: SimulatorControl;
+}
+
+/** The simulator, with no webhook URL: the benchmark sends every notification itself. */
+export async function startSimulatorProcess(
+  logDirectory: string,
+  latencyMs = 0,
+): Promise<RunningSimulator> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv(),
+    IAMPORT_SIM_PORT: String(port),
+    IAMPORT_SIM_HOST: '127.0.0.1',
+    IAMPORT_SIM_LATENCY_MS: String(latencyMs),
+  };
+  delete env.IAMPORT_SIM_WEBHOOK_URL;
+  const child = startNode({
+    name: 'simulator',
+    args: [SIMULATOR_MAIN],
+    env,
+    logFile: join(logDirectory, 'simulator.log'),
+  });
+  await waitForHttp(`${url}/_sim/stats`, child);
+  return { name: 'simulator', url, child, control: new SimulatorControl(url) };
+}
+
+export interface AppSettings {
+  implementation: Implementation;
+  databaseUrl: string;
+  apiUrl: string;
+  adapter: Adapter;
+  logDirectory: string;
+  /** More environment (wins). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The sample app (`module`) or a baseline, pointed at the simulator and the database. */
+export async function startApp(settings: AppSettings): Promise<RunningApp> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv(),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: settings.databaseUrl,
+    HTTP_ADAPTER: settings.adapter,
+    IAMPORT_API_URL: settings.apiUrl,
+    IAMPORT_IMP_KEY: SIM_KEY,
+    IAMPORT_IMP_SECRET: SIM_SECRET,
+    RECONCILE_INTERVAL_SECONDS: '0',
+    ...settings.env,
+  };
+  const name = settings.implementation;
+  const child = startNode({
+    name,
+    args: [
+      settings.implementation === 'module'
+        ? SAMPLE_MAIN
+        : BASELINE_MAIN[settings.implementation],
+    ],
+    env,
+    logFile: join(
+      settings.logDirectory,
+      `${name}-${settings.adapter}-${port}.log`,
+    ),
+  });
+  // Any answer will do (404 included): the app is listening.
+  await waitForHttp(`${url}/orders/none`, child, 60_000);
+  return { name, url, child };
+}
+
+/** The environment of every child: this one's, minus what would change an app's behaviour. */
+function baseEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  for (const name of Object.keys(env)) {
+    if (
+      name.startsWith('IAMPORT_') ||
+      name === 'DATABASE_URL' ||
+      name === 'PORT' ||
+      name === 'HTTP_ADAPTER' ||
+      name.startsWith('npm_')
+    )
+      delete env[name];
+  }
+  return env;
+}
+
+export interface PaidPayment {
+  merchantUid: string;
+  impUid: string;
+  amount: number;
+}
+
+/**
+ * Orders through the shop's `POST /orders` and a paid payment of each at the
+ * simulator (set-up: not timed).
+ */
+export async function createPaidPayments(
+  shopUrl: string,
+  simulator: SimulatorControl,
+  count: number,
+  concurrency = 32,
+): Promise<PaidPayment[]> {
+  const payments: PaidPayment[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < count; index = next++) {
+      const amount = 1_000 + (index % 90) * 100;
+      const order = await requestJson<{ merchant_uid: string }>(
+        'POST',
+        `${shopUrl}/orders`,
+        { name: 'Benchmark mug', amount },
+      );
+      const impUid = await simulator.createPaidPayment(
+        order.merchant_uid,
+        amount,
+      );
+      payments[index] = { merchantUid: order.merchant_uid, impUid, amount };
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return payments;
+}
