@@ -45,6 +45,10 @@ export function databaseOptions(databaseUrl: string): DataSourceOptions {
     database: databaseUrl.replace(/^sqlite:(\/\/)?/, ''),
     enableWAL: true,
     timeout: 10_000,
+    // The same durability setting as the sample app, so that the comparison is fair.
+    prepareDatabase: (database: { pragma(statement: string): unknown }) => {
+      database.pragma('synchronous = NORMAL');
+    },
   };
 }
 
