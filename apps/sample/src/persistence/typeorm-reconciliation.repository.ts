@@ -43,24 +43,6 @@ export class TypeOrmReconciliationRepository implements IamportReconciliationRep
     }
   }
 
-  async releaseClaims(
-    merchantUids: readonly string[],
-    owner: string,
-  ): Promise<void> {
-    if (merchantUids.length === 0) return;
-    await this.orders
-      .createQueryBuilder()
-      .update(OrderEntity)
-      .set({
-        reconcileOwner: null,
-        reconcileUntil: null,
-        updatedAt: () => 'updated_at',
-      })
-      .where('merchant_uid IN (:...merchantUids)', { merchantUids })
-      .andWhere('reconcile_owner = :owner', { owner })
-      .execute();
-  }
-
   private async claim(claim: StaleOrderClaim): Promise<StaleOrder[]> {
     const dataSource = this.orders.manager.connection;
     const skipLocked =
@@ -107,26 +89,6 @@ export class TypeOrmReconciliationRepository implements IamportReconciliationRep
     }));
   }
 
-  async markReconciled(
-    merchantUids: readonly string[],
-    owner: string,
-    reconciledAt: Date,
-  ): Promise<void> {
-    if (merchantUids.length === 0) return;
-    await this.orders
-      .createQueryBuilder()
-      .update(OrderEntity)
-      .set({
-        reconcileOwner: null,
-        reconcileUntil: null,
-        reconciledAt,
-        updatedAt: () => 'updated_at',
-      })
-      .where('merchant_uid IN (:...merchantUids)', { merchantUids })
-      .andWhere('reconcile_owner = :owner', { owner })
-      .execute();
-  }
-
   private candidates(
     manager: EntityManager,
     claim: StaleOrderClaim,
@@ -146,5 +108,38 @@ export class TypeOrmReconciliationRepository implements IamportReconciliationRep
       })
       .orderBy('o.id', 'ASC')
       .limit(claim.limit);
+  }
+
+  markReconciled(
+    merchantUids: readonly string[],
+    owner: string,
+    reconciledAt: Date,
+  ): Promise<void> {
+    return this.release(merchantUids, owner, { reconciledAt });
+  }
+
+  releaseClaims(merchantUids: readonly string[], owner: string): Promise<void> {
+    return this.release(merchantUids, owner, {});
+  }
+
+  /** Ends this owner's claim on the orders (never someone else's). */
+  private async release(
+    merchantUids: readonly string[],
+    owner: string,
+    also: Partial<OrderEntity>,
+  ): Promise<void> {
+    if (merchantUids.length === 0) return;
+    await this.orders
+      .createQueryBuilder()
+      .update(OrderEntity)
+      .set({
+        ...also,
+        reconcileOwner: null,
+        reconcileUntil: null,
+        updatedAt: () => 'updated_at',
+      })
+      .where('merchant_uid IN (:...merchantUids)', { merchantUids })
+      .andWhere('reconcile_owner = :owner', { owner })
+      .execute();
   }
 }
