@@ -126,6 +126,8 @@ async function startOnce(
     DATABASE_URL: settings.databaseUrl,
     HTTP_ADAPTER: settings.httpAdapter ?? 'express',
     IAMPORT_SIM_PORT: '0',
+    // Reconciliation is run by the tests that test it, never on a timer.
+    RECONCILE_INTERVAL_SECONDS: '0',
     ...settings.env,
   });
   if (config.iamport.apiUrl !== null)
