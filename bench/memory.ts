@@ -7,8 +7,7 @@
  * from /proc after every chunk. The first `--warmup` requests are the warm-up.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   ADAPTERS,
   createPaidPayments,
@@ -24,19 +23,12 @@ import { type LoadRequest, runLoad, webhookRequest } from './lib/load.js';
 import { peakRss, rss } from './lib/processes.js';
 import {
   describeProvenance,
+  RESULTS_DIR,
   fixed,
   mib,
   provenance,
   table,
 } from './lib/report.js';
-
-const RESULTS = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'bench',
-  'results',
-);
 
 interface Sample {
   /** Requests sent so far. */
@@ -236,10 +228,10 @@ await runBenchmark('bench-memory', async (workDirectory) => {
     ),
   ];
   const markdown = out.join('\n');
-  mkdirSync(RESULTS, { recursive: true });
+  mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = origin.date.replace(/[:.]/g, '-');
   writeFileSync(
-    join(RESULTS, `memory-${stamp}.json`),
+    join(RESULTS_DIR, `memory-${stamp}.json`),
     JSON.stringify(
       {
         provenance: origin,
@@ -264,7 +256,7 @@ await runBenchmark('bench-memory', async (workDirectory) => {
       2,
     ),
   );
-  writeFileSync(join(RESULTS, 'memory.md'), `${markdown}\n`);
+  writeFileSync(join(RESULTS_DIR, 'memory.md'), `${markdown}\n`);
   console.log(`\n${markdown}`);
   console.log(
     `\nwritten: bench/results/memory-${stamp}.json, bench/results/memory.md`,

@@ -9,10 +9,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import {
   SAMPLE_MAIN,
   SIM_KEY,
@@ -39,19 +38,12 @@ import {
 } from './lib/processes.js';
 import {
   describeProvenance,
+  RESULTS_DIR,
   fixed,
   mib,
   provenance,
   table,
 } from './lib/report.js';
-
-const RESULTS = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'bench',
-  'results',
-);
 
 interface SizeResult {
   orders: number;
@@ -140,10 +132,10 @@ await runBenchmark('bench-reconcile', async (workDirectory) => {
     ...targetLines(results),
   ];
   const markdown = out.join('\n');
-  mkdirSync(RESULTS, { recursive: true });
+  mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = origin.date.replace(/[:.]/g, '-');
   writeFileSync(
-    join(RESULTS, `reconcile-${stamp}.json`),
+    join(RESULTS_DIR, `reconcile-${stamp}.json`),
     JSON.stringify(
       {
         provenance: origin,
@@ -155,7 +147,7 @@ await runBenchmark('bench-reconcile', async (workDirectory) => {
       2,
     ),
   );
-  writeFileSync(join(RESULTS, 'reconcile.md'), `${markdown}\n`);
+  writeFileSync(join(RESULTS_DIR, 'reconcile.md'), `${markdown}\n`);
   console.log(`\n${markdown}`);
   console.log(
     `\nwritten: bench/results/reconcile-${stamp}.json, bench/results/reconcile.md`,

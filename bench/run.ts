@@ -7,8 +7,7 @@
  * the load generator (autocannon) are separate processes.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   ADAPTERS,
   type Adapter,
@@ -42,6 +41,7 @@ import {
 import { peakRss, resetPeakRss, waitForQuietMachine } from './lib/processes.js';
 import {
   describeProvenance,
+  RESULTS_DIR,
   fixed,
   mib,
   type Provenance,
@@ -49,14 +49,6 @@ import {
   ratio,
   table,
 } from './lib/report.js';
-
-const RESULTS = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'bench',
-  'results',
-);
 
 export type Scenario = 'webhook_storm' | 'redirect_and_webhook' | 'duplicates';
 const SCENARIO_TITLES: Record<Scenario, string> = {
@@ -685,7 +677,7 @@ if (render_) {
     saved.elapsedSeconds,
   );
   const md = `${saved.settings.name ?? (saved.settings.quick ? 'quick' : 'latest')}.md`;
-  writeFileSync(join(RESULTS, md), `${markdown}\n`);
+  writeFileSync(join(RESULTS_DIR, md), `${markdown}\n`);
   console.log(`${markdown}\n\nwritten: bench/results/${md}`);
 } else {
   await runBenchmark('bench', async (workDirectory) => {
@@ -718,12 +710,12 @@ if (render_) {
       saved.provenance,
       saved.elapsedSeconds,
     );
-    mkdirSync(RESULTS, { recursive: true });
+    mkdirSync(RESULTS_DIR, { recursive: true });
     const stamp = saved.provenance.date.replace(/[:.]/g, '-');
     const json = `${settings.name === 'latest' ? 'full' : settings.name}-${stamp}.json`;
     const md = `${settings.name}.md`;
-    writeFileSync(join(RESULTS, json), JSON.stringify(saved, null, 2));
-    writeFileSync(join(RESULTS, md), `${markdown}\n`);
+    writeFileSync(join(RESULTS_DIR, json), JSON.stringify(saved, null, 2));
+    writeFileSync(join(RESULTS_DIR, md), `${markdown}\n`);
     console.log(`\n${markdown}`);
     console.log(
       `\nwritten: bench/results/${json}, bench/results/${md} (${fixed(saved.elapsedSeconds)} s)`,

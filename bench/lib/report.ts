@@ -1,5 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** `bench/results` in the repository (this file runs from `dist/bench/lib`). */
+export const RESULTS_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'bench',
+  'results',
+);
 
 /** A Markdown table; `align` per column: 'l' or 'r'. */
 export function table(

@@ -184,6 +184,18 @@ function iamportModule(
   routes: IamportRoutes,
   dataSource: DataSource,
 ) {
+  // For useClass and useExisting: a class with the factory method the module asks for.
+  @Injectable()
+  class IamportConfig {
+    constructor(
+      private readonly orders: TypeOrmOrderRepository,
+      private readonly log: TypeOrmNotificationLog,
+      private readonly outbox: TypeOrmOutbox,
+    ) {}
+    createIamportOptions() {
+      return options(this.orders, this.log, this.outbox);
+    }
+  }
   switch (form) {
     case 'forRoot':
       // forRoot takes plain values: the adapters are built here, before the app.
@@ -206,17 +218,6 @@ function iamportModule(
         routes,
       });
     case 'useClass': {
-      @Injectable()
-      class IamportConfig {
-        constructor(
-          private readonly orders: TypeOrmOrderRepository,
-          private readonly log: TypeOrmNotificationLog,
-          private readonly outbox: TypeOrmOutbox,
-        ) {}
-        createIamportOptions() {
-          return options(this.orders, this.log, this.outbox);
-        }
-      }
       return IamportModule.forRootAsync({
         imports: [PersistenceModule],
         useClass: IamportConfig,
@@ -224,17 +225,6 @@ function iamportModule(
       });
     }
     case 'useExisting': {
-      @Injectable()
-      class IamportConfig {
-        constructor(
-          private readonly orders: TypeOrmOrderRepository,
-          private readonly log: TypeOrmNotificationLog,
-          private readonly outbox: TypeOrmOutbox,
-        ) {}
-        createIamportOptions() {
-          return options(this.orders, this.log, this.outbox);
-        }
-      }
       @Module({
         imports: [PersistenceModule],
         providers: [IamportConfig],

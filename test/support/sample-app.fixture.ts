@@ -5,8 +5,6 @@ import {
   type NestFastifyApplication,
 } from '@nestjs/platform-fastify';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../apps/sample/src/app.module.js';
 import {
@@ -18,6 +16,7 @@ import {
 import type { OrderView } from '../../apps/sample/src/orders/order.view.js';
 import { CapturingLogger } from './iamport-client.fixture.js';
 import { SimulatorControl } from './simulator-control.js';
+import { freePort } from './free-port.js';
 
 export interface HttpAnswer<T = any> {
   status: number;
@@ -63,18 +62,6 @@ export interface SampleAppSettings {
   httpAdapter?: 'express' | 'fastify';
   /** More environment for `readConfig` (it wins over the fixture's own). */
   env?: NodeJS.ProcessEnv;
-}
-
-/** A port nobody listens on right now (the app's public URL must be known before it starts). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export async function readAnswer<T = any>(

@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
   SIMULATOR_KEY,
   SIMULATOR_SECRET,
 } from '../../apps/sample/src/config.js';
+import { freePort } from './free-port.js';
 
 /** The repository root: the child runs there, as `npm start` runs it. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -64,18 +63,6 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
-
-/** A port nobody listens on right now (the child is told its port; a race is retried). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 class PortTakenError extends Error {}
 

@@ -11,6 +11,7 @@ import { IAMPORT_OPTIONS } from '../iamport.tokens.js';
 import type { OutboxEvent } from '../ports/outbox.js';
 import { IamportEventHandlers } from './iamport-event-handlers.js';
 import { deserializeEvent } from './iamport-event.js';
+import { messageOf } from '../error-message.js';
 
 /**
  * Runs the handlers of committed transitions. Right after the commit it
@@ -56,7 +57,7 @@ export class IamportEventDelivery
       .catch((error: unknown) => {
         // Not lost: it stays undelivered and is delivered again later (handlers are idempotent).
         this.logger.warn(
-          `could not mark event ${stored.id} delivered: ${describe(error)}`,
+          `could not mark event ${stored.id} delivered: ${messageOf(error)}`,
         );
       });
   }
@@ -95,12 +96,8 @@ export class IamportEventDelivery
         if (batch.length < 50) return delivered;
       }
     } catch (error) {
-      this.logger.error(`outbox sweep failed: ${describe(error)}`);
+      this.logger.error(`outbox sweep failed: ${messageOf(error)}`);
       return delivered;
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -6,6 +6,7 @@ import {
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { IamportEventType, IamportPaymentEvent } from './iamport-event.js';
 import { IAMPORT_EVENT_HANDLER } from './iamport-event.decorators.js';
+import { messageOf } from '../error-message.js';
 
 type Handler = (event: IamportPaymentEvent) => unknown;
 
@@ -70,7 +71,7 @@ export class IamportEventHandlers implements OnApplicationBootstrap {
         await handler.run(event);
       } catch (error) {
         succeeded = false;
-        const why = error instanceof Error ? error.message : String(error);
+        const why = messageOf(error);
         this.logger.error(
           `${handler.name} failed for ${event.type} of ${event.merchantUid} (${event.impUid}): ${why}`,
         );

@@ -27,6 +27,7 @@ import {
 } from './redirect-answer.js';
 import { StrictValidationPipe } from './strict-validation.pipe.js';
 import { clientAddress } from './webhook-source.guard.js';
+import { messageOf } from '../error-message.js';
 
 interface HttpRequest {
   ip?: string;
@@ -113,9 +114,7 @@ export function createRedirectController(path: string): Type<unknown> {
     }
 
     private logFailure(step: string, error: unknown): void {
-      this.logger.error(
-        `could not ${step} a redirect: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.error(`could not ${step} a redirect: ${messageOf(error)}`);
     }
   }
   return RedirectController;

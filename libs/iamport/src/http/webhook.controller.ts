@@ -23,6 +23,7 @@ import { receivedParams } from './received-params.js';
 import { StrictValidationPipe } from './strict-validation.pipe.js';
 import { WebhookContentGuard } from './webhook-content.guard.js';
 import { clientAddress, WebhookSourceGuard } from './webhook-source.guard.js';
+import { messageOf } from '../error-message.js';
 
 interface HttpRequest {
   ip?: string;
@@ -73,7 +74,7 @@ export function createWebhookController(path: string): Type<unknown> {
         });
       } catch (error) {
         this.logger.error(
-          `could not verify ${body.imp_uid}: ${error instanceof Error ? error.message : String(error)}`,
+          `could not verify ${body.imp_uid}: ${messageOf(error)}`,
         );
         await this.recorder
           .recordFailure(received, error)
@@ -90,7 +91,7 @@ export function createWebhookController(path: string): Type<unknown> {
         await this.recorder.recordResult(received, result);
       } catch (error) {
         this.logger.error(
-          `could not record webhook of ${body.imp_uid}: ${error instanceof Error ? error.message : String(error)}`,
+          `could not record webhook of ${body.imp_uid}: ${messageOf(error)}`,
         );
         throw new InternalServerErrorException(
           'the notification could not be recorded; retry later',

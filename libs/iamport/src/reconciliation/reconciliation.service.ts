@@ -13,6 +13,7 @@ import type {
   ReconcileOptions,
   ReconciliationSummary,
 } from './reconciliation-summary.js';
+import { messageOf } from '../error-message.js';
 
 // A claim outlives a slow batch; a crashed instance's orders are taken over after it.
 const LEASE_MS = 5 * 60_000;
@@ -150,7 +151,7 @@ export class ReconciliationService {
         } catch (error) {
           summary.failed++;
           this.logger.error(
-            `could not settle ${order.merchantUid}: ${error instanceof Error ? error.message : String(error)}`,
+            `could not settle ${order.merchantUid}: ${messageOf(error)}`,
           );
         }
       }

@@ -21,6 +21,7 @@ import type { OutboxEvent } from '../ports/outbox.js';
 import { decide } from './decide.js';
 import type { Decision } from './decision.js';
 import { PaymentRefunder } from './payment-refunder.js';
+import { SingleFlight } from './single-flight.js';
 import type { ForgeryPolicy } from './verification-outcome.js';
 import type {
   VerificationRequest,
@@ -46,12 +47,9 @@ const MAX_ROUNDS = 4;
 export class PaymentVerificationService {
   private readonly logger = new Logger('PaymentVerification');
   /** Lookups in flight by imp_uid: concurrent verifications of one payment share one lookup. */
-  private readonly lookups = new Map<string, Promise<Payment | null>>();
+  private readonly lookups = new SingleFlight<Payment | null>();
   /** Verifications in flight by imp_uid and claimed merchant_uid (the redirect and its webhook, duplicates). */
-  private readonly verifications = new Map<
-    string,
-    Promise<VerificationResult>
-  >();
+  private readonly verifications = new SingleFlight<VerificationResult>();
 
   constructor(
     private readonly client: IamportClient,
@@ -71,18 +69,12 @@ export class PaymentVerificationService {
   verify(request: VerificationRequest): Promise<VerificationResult> {
     if (!request.impUid) return this.verifyAlone(request);
     const key = `${request.impUid}\u0000${request.merchantUid ?? ''}`;
-    const running = this.verifications.get(key);
-    if (running)
-      return running.then((result) => ({
-        ...result,
-        changed: false,
-        refundedAmount: 0,
-      }));
-    const run = this.verifyAlone(request).finally(() =>
-      this.verifications.delete(key),
+    const { result, shared } = this.verifications.join(key, () =>
+      this.verifyAlone(request),
     );
-    this.verifications.set(key, run);
-    return run;
+    return shared
+      ? result.then((done) => ({ ...done, changed: false, refundedAmount: 0 }))
+      : result;
   }
 
   private async verifyAlone(
@@ -199,19 +191,15 @@ export class PaymentVerificationService {
   }
 
   private sharedLookup(impUid: string): Promise<Payment | null> {
-    let pending = this.lookups.get(impUid);
-    if (!pending) {
-      // Test-channel payments are fetched too, so that they are refused by name instead of looking unknown.
-      pending = this.client
+    // Test-channel payments are fetched too, so that they are refused by name instead of looking unknown.
+    const lookup = () =>
+      this.client
         .getPayment(impUid, { includeSandbox: true })
         .catch((error: unknown) => {
           if (error instanceof IamportNotFoundError) return null;
           throw error;
-        })
-        .finally(() => this.lookups.delete(impUid));
-      this.lookups.set(impUid, pending);
-    }
-    return pending;
+        });
+    return this.lookups.join(impUid, lookup).result;
   }
 }
 
