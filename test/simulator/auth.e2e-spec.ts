@@ -146,6 +146,7 @@ describe('access tokens', () => {
       ['POST', '/payments/prepare'],
       ['PUT', '/payments/prepare'],
       ['GET', '/payments/prepare/o'],
+      ['DELETE', '/vbanks/imp_000000000000'],
     ];
     for (const [method, path] of routes) {
       const attempts: Record<string, string>[] = [

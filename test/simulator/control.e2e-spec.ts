@@ -217,6 +217,7 @@ describe('control endpoints and HTTP edges', () => {
         token_extend_window_seconds: 60,
         token_extend_seconds: 300,
         clock_offset_seconds: 0,
+        vbank_revoke_cancel_amount: 'zero',
       });
     });
 
@@ -242,6 +243,7 @@ describe('control endpoints and HTTP edges', () => {
         { webhook_retries: 6 },
         { webhook_url: 'mailto:x' },
         { redirect_flag: 'imp_success', bogus: 1 },
+        { vbank_revoke_cancel_amount: 'half' },
       ]) {
         const { status, body } = await control(
           sim,

@@ -290,6 +290,149 @@ describe('payment lookups', () => {
       expect(paged.body.response.list).toHaveLength(1);
     });
 
+    it("all filters from/to on the time of each payment's current status, not started_at", async () => {
+      // Started 20 days ago, each reaching its current status then or now.
+      sim.config.clockOffsetSeconds = -20 * DAY;
+      const depositedNow = await createPayment(sim, {
+        merchant_uid: 'deposited-now',
+        amount: 100,
+        pay_method: 'vbank',
+        status: 'ready',
+      });
+      const paidThen = await createPayment(sim, {
+        merchant_uid: 'paid-then',
+        amount: 100,
+      });
+      const refundedNow = await createPayment(sim, {
+        merchant_uid: 'refunded-now',
+        amount: 100,
+      });
+      const failedThen = await createPayment(sim, {
+        merchant_uid: 'failed-then',
+        amount: 100,
+        status: 'failed',
+      });
+      sim.config.clockOffsetSeconds = 0;
+      await call(
+        sim,
+        'POST',
+        `/_sim/payments/${depositedNow.imp_uid}/deposit`,
+        {
+          json: { webhook: false },
+        },
+      );
+      await call(sim, 'POST', `/_sim/payments/${refundedNow.imp_uid}/cancel`, {
+        json: { webhook: false },
+      });
+      const readyNow = await createPayment(sim, {
+        merchant_uid: 'ready-now',
+        amount: 100,
+        status: 'ready',
+      });
+      const now = readyNow.started_at;
+      const ids = (body: any) =>
+        body.response.list.map((p: { imp_uid: string }) => p.imp_uid).sort();
+
+      const lastWeek = await get(
+        `/payments/status/all?from=${now - 7 * DAY}&to=${now + 1}`,
+      );
+      expect(ids(lastWeek.body)).toEqual(
+        [depositedNow.imp_uid, refundedNow.imp_uid, readyNow.imp_uid].sort(),
+      );
+      const then = await get(
+        `/payments/status/all?from=${now - 25 * DAY}&to=${now - 15 * DAY}`,
+      );
+      expect(ids(then.body)).toEqual(
+        [paidThen.imp_uid, failedThen.imp_uid].sort(),
+      );
+      // The default window (the last 90 days up to now) holds them all.
+      expect((await get('/payments/status/all')).body.response.total).toBe(5);
+      // Each status filters on its own time the same way.
+      expect(
+        ids(
+          (
+            await get(
+              `/payments/status/paid?from=${now - 7 * DAY}&to=${now + 1}`,
+            )
+          ).body,
+        ),
+      ).toEqual([depositedNow.imp_uid]);
+      expect(
+        ids(
+          (
+            await get(
+              `/payments/status/cancelled?from=${now - 25 * DAY}&to=${now - 15 * DAY}`,
+            )
+          ).body,
+        ),
+      ).toEqual([]);
+    });
+
+    it('pages by limit (1 to 1000, default 20) and page, answering {total, previous, next, list}', async () => {
+      sim.config.clockOffsetSeconds = -60;
+      for (let i = 0; i < 45; i++)
+        await createPayment(sim, { merchant_uid: `page-${i}`, amount: 100 });
+      sim.config.clockOffsetSeconds = 0;
+      const first = await get('/payments/status/all');
+      expect(first.status).toBe(200);
+      expect(Object.keys(first.body.response)).toEqual([
+        'total',
+        'previous',
+        'next',
+        'list',
+      ]);
+      expect(first.body.response).toMatchObject({
+        total: 45,
+        previous: 0,
+        next: 2,
+      });
+      expect(first.body.response.list).toHaveLength(20);
+      // Newest first by default (-started; ties keep the creation order reversed).
+      expect(first.body.response.list[0].merchant_uid).toBe('page-44');
+      const second = await get('/payments/status/paid?page=2');
+      expect(second.body.response).toMatchObject({
+        total: 45,
+        previous: 1,
+        next: 3,
+      });
+      expect(second.body.response.list[0].merchant_uid).toBe('page-24');
+      const last = await get('/payments/status/paid?page=3');
+      expect(last.body.response).toMatchObject({ previous: 2, next: 0 });
+      expect(last.body.response.list).toHaveLength(5);
+      const sixteen = await get('/payments/status/all?limit=16&page=3');
+      expect(sixteen.body.response).toMatchObject({ previous: 2, next: 0 });
+      expect(sixteen.body.response.list).toHaveLength(13);
+      const whole = await get(
+        '/payments/status/all?limit=1000&sorting=started',
+      );
+      expect(whole.body.response).toMatchObject({
+        total: 45,
+        previous: 0,
+        next: 0,
+      });
+      expect(whole.body.response.list[0].merchant_uid).toBe('page-0');
+      for (const path of [
+        '/payments/status/all?limit=1001',
+        '/payments/status/all?limit=0',
+        '/payments/status/all?page=0',
+        '/payments/status/all?page=4',
+        '/payments/status/all?limit=45&page=2',
+      ]) {
+        const { status, body } = await get(path);
+        expect(status, path).toBe(400);
+        expect(body.code, path).toBe(-1);
+      }
+      // An empty listing is page 1 of nothing, not an error.
+      const empty = await get('/payments/status/failed');
+      expect(empty.status).toBe(200);
+      expect(empty.body.response).toEqual({
+        total: 0,
+        previous: 0,
+        next: 0,
+        list: [],
+      });
+    });
+
     it('refuses a bad status, a window over 90 days, from after to and a page past the end', async () => {
       const now = Math.floor(Date.now() / 1000);
       for (const path of [

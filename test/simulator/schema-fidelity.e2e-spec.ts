@@ -42,6 +42,7 @@ describe('fidelity to the official iamport schema', () => {
       expect(responseDefinition('getPaymentPrepareByMerchantUid', 200)).toBe(
         'PaymentPrepareResponse',
       );
+      expect(responseDefinition('revokeVbank', 200)).toBe('PaymentResponse');
     });
 
     it('reports wrong types, missing required fields, undeclared fields and long strings', async () => {
@@ -288,6 +289,49 @@ describe('fidelity to the official iamport schema', () => {
         'VbankDepositAnnotation',
       ),
     ).toEqual([]);
+  });
+
+  it('a revoked virtual account answers PaymentResponse, under either cancel_amount reading', async () => {
+    try {
+      for (const reading of ['zero', 'amount'] as const) {
+        sim.config.vbankRevokeCancelAmount = reading;
+        const vbank = await createPayment(sim, {
+          merchant_uid: `revoke-fidelity-${reading}`,
+          amount: 3000,
+          pay_method: 'vbank',
+          status: 'ready',
+        });
+        const revoked = await call(sim, 'DELETE', `/vbanks/${vbank.imp_uid}`, {
+          token,
+        });
+        expect(revoked.status).toBe(200);
+        expectConforms('revokeVbank', 200, revoked.body);
+        expect(Object.keys(revoked.body.response)).toEqual(
+          definitionProperties('PaymentAnnotation'),
+        );
+        expect(revoked.body.response.cancel_amount).toBe(
+          reading === 'zero' ? 0 : 3000,
+        );
+        const read = await call(sim, 'GET', `/payments/${vbank.imp_uid}`, {
+          token,
+        });
+        expectConforms('getPaymentByImpUid', 200, read.body);
+        expect(read.body.response).toEqual(revoked.body.response);
+        // A refusal (documented 400) is the envelope with response null.
+        const again = await call(sim, 'DELETE', `/vbanks/${vbank.imp_uid}`, {
+          token,
+        });
+        expect(again.status).toBe(400);
+        expect(schemaViolations(again.body, 'PaymentResponse')).toEqual([]);
+        expect(again.body).toEqual({
+          code: 1,
+          message: expect.any(String),
+          response: null,
+        });
+      }
+    } finally {
+      sim.config.vbankRevokeCancelAmount = 'zero';
+    }
   });
 
   it('prepare, edit and read answer PaymentPrepareResponse', async () => {

@@ -12,7 +12,8 @@ export type FaultKind =
   | 'malformed'
   | 'error_code'
   | 'expired_token'
-  | 'drop_webhook';
+  | 'drop_webhook'
+  | 'malformed_payment';
 
 export interface FaultRequest {
   kind: FaultKind;
@@ -21,6 +22,16 @@ export interface FaultRequest {
   ratio?: number;
   latency_ms?: number;
   status?: number;
+  /** malformed_payment: the timestamp to spoil (paid_at by default). */
+  field?:
+    | 'paid_at'
+    | 'cancelled_at'
+    | 'failed_at'
+    | 'started_at'
+    | 'vbank_date'
+    | 'vbank_issued_at';
+  /** malformed_payment: what to put there (by default the field's date as a 'YYYY-MM-DD' string). */
+  value?: string | number | boolean | null;
 }
 
 export interface SimulatorStats {
@@ -72,6 +83,21 @@ export class SimulatorControl {
     const payment = payments.find((candidate) => candidate.imp_uid === impUid);
     if (!payment) throw new Error(`the simulator has no payment ${impUid}`);
     return payment;
+  }
+
+  /**
+   * The merchant revokes an unpaid virtual account in the console: status cancelled, and the
+   * `cancelled` webhook unless `webhook` is false. Answers the payment.
+   */
+  revokeVbank(
+    impUid: string,
+    options: { webhook?: boolean } = {},
+  ): Promise<Record<string, any>> {
+    return this.control(
+      'POST',
+      `/_sim/payments/${encodeURIComponent(impUid)}/revoke`,
+      options,
+    );
   }
 
   fault(fault: FaultRequest): Promise<{ id: string }> {

@@ -1,5 +1,10 @@
 export type WebhookFormat = 'json' | 'form';
 export type RedirectFlag = 'imp_success' | 'success' | 'none';
+/**
+ * How a revoked (never deposited) virtual account reports `cancel_amount`: undocumented by iamport.
+ * `zero`: nothing was paid, so nothing was cancelled; `amount`: the whole amount reads cancelled.
+ */
+export type VbankRevokeCancelAmount = 'zero' | 'amount';
 
 export interface SimulatorConfig {
   host: string;
@@ -23,6 +28,8 @@ export interface SimulatorConfig {
   tokenExtendSeconds: number;
   /** The API's clock = real clock + offset, to prove clients never compare clocks. */
   clockOffsetSeconds: number;
+  /** `cancel_amount` of a revoked virtual account (DELETE /vbanks/{imp_uid}): 0 or the amount. */
+  vbankRevokeCancelAmount: VbankRevokeCancelAmount;
 }
 
 export const DEFAULT_CONFIG: Readonly<SimulatorConfig> = Object.freeze({
@@ -41,6 +48,7 @@ export const DEFAULT_CONFIG: Readonly<SimulatorConfig> = Object.freeze({
   tokenExtendWindowSeconds: 60,
   tokenExtendSeconds: 300,
   clockOffsetSeconds: 0,
+  vbankRevokeCancelAmount: 'zero',
 });
 
 type Check = (value: unknown) => string | null;
@@ -91,6 +99,7 @@ const CHECKS: Record<keyof SimulatorConfig, Check> = {
   tokenExtendWindowSeconds: integer(0),
   tokenExtendSeconds: integer(0),
   clockOffsetSeconds: integer(Number.MIN_SAFE_INTEGER),
+  vbankRevokeCancelAmount: oneOf('zero', 'amount'),
 };
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as (keyof SimulatorConfig)[];

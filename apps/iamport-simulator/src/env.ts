@@ -17,6 +17,7 @@ const ENV: [string, keyof SimulatorConfig, Parser][] = [
   ['IAMPORT_SIM_REDIRECT_FLAG', 'redirectFlag', text],
   ['IAMPORT_SIM_LATENCY_MS', 'latencyMs', integer],
   ['IAMPORT_SIM_WEBHOOK_RETRIES', 'webhookRetries', integer],
+  ['IAMPORT_SIM_VBANK_REVOKE_CANCEL_AMOUNT', 'vbankRevokeCancelAmount', text],
 ];
 
 export const MAIN_DEFAULT_PORT = 4010;

@@ -1,4 +1,4 @@
-import type { ApiOperation } from './operations.js';
+import { PAYMENT_OPERATIONS, type ApiOperation } from './operations.js';
 
 export const FAULT_KINDS = [
   'latency',
@@ -9,9 +9,25 @@ export const FAULT_KINDS = [
   'error_code',
   'expired_token',
   'drop_webhook',
+  'malformed_payment',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** The payment timestamps a malformed_payment fault can spoil. */
+export const MALFORMABLE_FIELDS = [
+  'paid_at',
+  'cancelled_at',
+  'failed_at',
+  'started_at',
+  'vbank_date',
+  'vbank_issued_at',
+] as const;
+
+export type MalformableField = (typeof MALFORMABLE_FIELDS)[number];
+
+/** What a malformed_payment fault puts in the field (any JSON scalar). */
+export type MalformedValue = string | number | boolean | null;
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -25,6 +41,13 @@ export interface FaultSpec {
   latencyMs: number;
   /** HTTP status for http_error. */
   status: number;
+  /** malformed_payment: the timestamp it spoils; null for the other kinds. */
+  field: MalformableField | null;
+  /**
+   * malformed_payment: what it puts there; undefined = the field's own time (the API's now when
+   * it is 0) as a 'YYYY-MM-DD' string.
+   */
+  value?: MalformedValue;
 }
 
 export interface Fault extends FaultSpec {
@@ -71,7 +94,8 @@ export class FaultRegistry {
     if (this.faults.length === 0) return decision;
     // hit() may remove a fault: remove() builds a new array, this loop keeps the old one.
     for (const fault of this.faults) {
-      if (fault.kind === 'drop_webhook') continue;
+      if (fault.kind === 'drop_webhook' || fault.kind === 'malformed_payment')
+        continue;
       if (fault.operation !== '*' && fault.operation !== operation) continue;
       if (fault.kind !== 'latency' && decision.fault) continue;
       if (!this.hit(fault)) continue;
@@ -79,6 +103,22 @@ export class FaultRegistry {
       if (fault.kind !== 'latency') decision.fault = fault;
     }
     return decision;
+  }
+
+  /**
+   * The malformed_payment fault that spoils this successful answer, if any. Asked only once an
+   * operation that answers payments has succeeded, so that a refused call does not use it up.
+   */
+  malformsPayments(operation: ApiOperation): Fault | null {
+    if (!PAYMENT_OPERATIONS.includes(operation)) return null;
+    return (
+      this.faults.find(
+        (fault) =>
+          fault.kind === 'malformed_payment' &&
+          (fault.operation === '*' || fault.operation === operation) &&
+          this.hit(fault),
+      ) ?? null
+    );
   }
 
   /** Whether a drop_webhook fault swallows the next webhook. */

@@ -7,6 +7,7 @@ export {
   DEFAULT_CONFIG,
   type RedirectFlag,
   type SimulatorConfig,
+  type VbankRevokeCancelAmount,
   type WebhookFormat,
 } from './config.js';
 export {

@@ -3,6 +3,7 @@ import type { SimContext } from './context.js';
 import { approve, newPgTid } from './payment-factory.js';
 import {
   isIssuedVbank,
+  isRevokedVbank,
   refundableBalance,
   type PaymentCancelHistoryEntry,
   type StoredPayment,
@@ -40,6 +41,13 @@ export function cancelPayment(
     return {
       ok: false,
       message: `The payment is not paid (status ${payment.status})`,
+    };
+  }
+  if (isRevokedVbank(payment)) {
+    return {
+      ok: false,
+      message:
+        'The virtual account was revoked before any deposit: there is nothing to refund',
     };
   }
   const balance = money(refundableBalance(payment));
@@ -110,4 +118,46 @@ export function depositVbank(
   payment.deposit_history.push(entry);
   stored.updatedAt = payment.paid_at;
   return entry;
+}
+
+/** cancel_reason of a revoked virtual account: the API takes no reason; this is its own title. */
+export const VBANK_REVOKE_REASON = '가상계좌 발급취소';
+
+export type RevokeOutcome = { ok: true } | { ok: false; message: string };
+
+/**
+ * Revokes a virtual account nobody paid into (DELETE /vbanks/{imp_uid}). iamport does not document
+ * the result; the simulator's reading: status cancelled, cancelled_at now, paid_at stays 0,
+ * cancel_reason set, no cancel_history entry (no money moved), cancel_amount per
+ * `vbankRevokeCancelAmount` (0 by default, or the amount). The account details stay.
+ */
+export function revokeVbank(
+  ctx: SimContext,
+  stored: StoredPayment,
+  reason = VBANK_REVOKE_REASON,
+): RevokeOutcome {
+  const { payment } = stored;
+  if (payment.pay_method !== 'vbank') {
+    return {
+      ok: false,
+      message: `The payment is not a virtual account payment (pay_method ${payment.pay_method})`,
+    };
+  }
+  if (!isIssuedVbank(payment)) {
+    return {
+      ok: false,
+      message:
+        payment.status === 'ready'
+          ? 'No virtual account was issued for this payment'
+          : `The virtual account is not awaiting deposit (status ${payment.status})`,
+    };
+  }
+  const now = ctx.now();
+  payment.status = 'cancelled';
+  payment.cancel_amount =
+    ctx.config.vbankRevokeCancelAmount === 'amount' ? payment.amount : 0;
+  payment.cancelled_at = now;
+  payment.cancel_reason = reason;
+  stored.updatedAt = now;
+  return { ok: true };
 }

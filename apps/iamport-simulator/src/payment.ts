@@ -98,9 +98,18 @@ export interface StoredPayment {
   updatedAt: number;
 }
 
-/** What iamport still lets you refund. */
+/**
+ * A virtual account revoked before any deposit (DELETE /vbanks/{imp_uid}): cancelled, never paid.
+ * Its cancel_amount is 0 or the amount (config `vbankRevokeCancelAmount`): no money moved either way.
+ */
+export const isRevokedVbank = (payment: IamportPayment): boolean =>
+  payment.status === 'cancelled' &&
+  payment.pay_method === 'vbank' &&
+  payment.paid_at === 0;
+
+/** What iamport still lets you refund: nothing for a revoked virtual account. */
 export const refundableBalance = (payment: IamportPayment): number =>
-  payment.amount - payment.cancel_amount;
+  isRevokedVbank(payment) ? 0 : payment.amount - payment.cancel_amount;
 
 export const isIssuedVbank = (payment: IamportPayment): boolean =>
   payment.status === 'ready' &&

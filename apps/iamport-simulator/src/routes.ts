@@ -4,6 +4,7 @@ import { findRoutes } from './api/find.js';
 import { paymentRoutes } from './api/payments.js';
 import { prepareRoutes } from './api/prepare.js';
 import { statusRoutes } from './api/status.js';
+import { vbankRoutes } from './api/vbanks.js';
 import { browserRoutes } from './browser/routes.js';
 import { controlAdminRoutes } from './control/admin.js';
 import { controlFaultRoutes } from './control/faults.js';
@@ -20,6 +21,7 @@ export const createRouter = (): Router =>
     ...findRoutes,
     ...statusRoutes,
     ...paymentRoutes,
+    ...vbankRoutes,
     ...browserRoutes,
     ...controlPaymentRoutes,
     ...controlWebhookRoutes,

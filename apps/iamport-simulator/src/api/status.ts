@@ -1,6 +1,10 @@
 import { ok } from '../http/respond.js';
 import { SimError, type Route } from '../http/types.js';
-import type { PaymentStatus, StoredPayment } from '../payment.js';
+import type {
+  IamportPayment,
+  PaymentStatus,
+  StoredPayment,
+} from '../payment.js';
 import {
   intParam,
   paginate,
@@ -13,17 +17,20 @@ import { apiRoute } from './route.js';
 
 const MAX_WINDOW_SECONDS = 90 * 24 * 3600;
 
-/** from/to apply to the timestamp of the status itself; `all` uses started_at. */
-const TIMESTAMP_OF: Record<
-  PaymentStatus | 'all',
-  (stored: StoredPayment) => number
-> = {
-  all: (stored) => stored.payment.started_at,
-  ready: (stored) => stored.payment.started_at,
-  paid: (stored) => stored.payment.paid_at,
-  cancelled: (stored) => stored.payment.cancelled_at,
-  failed: (stored) => stored.payment.failed_at,
-};
+/**
+ * from/to apply to the timestamp of each payment's final (current) status, as the schema says:
+ * ready → started_at, paid → paid_at, cancelled → cancelled_at, failed → failed_at. `all` too.
+ */
+const STATUS_TIME: Record<PaymentStatus, (payment: IamportPayment) => number> =
+  {
+    ready: (payment) => payment.started_at,
+    paid: (payment) => payment.paid_at,
+    cancelled: (payment) => payment.cancelled_at,
+    failed: (payment) => payment.failed_at,
+  };
+
+const statusTime = (payment: IamportPayment): number =>
+  STATUS_TIME[payment.status](payment);
 
 export const statusRoutes: Route[] = [
   apiRoute(
@@ -39,13 +46,12 @@ export const statusRoutes: Route[] = [
       if (to - from > MAX_WINDOW_SECONDS) {
         throw new SimError(400, 'The from-to window may not exceed 90 days');
       }
-      const timestamp = TIMESTAMP_OF[status ?? 'all'];
       const includeSandbox = wantsSandbox(query);
       const list: StoredPayment[] = [];
       for (const stored of ctx.payments.all()) {
         if (!visible(stored, includeSandbox)) continue;
         if (status !== undefined && stored.payment.status !== status) continue;
-        const at = timestamp(stored);
+        const at = statusTime(stored.payment);
         if (at >= from && at <= to) list.push(stored);
       }
       // The schema answers 400 for a page past the data.

@@ -1,8 +1,11 @@
 import {
   FAULT_KINDS,
+  MALFORMABLE_FIELDS,
   type Fault,
   type FaultKind,
   type FaultSpec,
+  type MalformableField,
+  type MalformedValue,
 } from '../faults.js';
 import {
   optionalInteger,
@@ -13,10 +16,69 @@ import {
 } from '../http/fields.js';
 import { json } from '../http/respond.js';
 import { SimError, type Route } from '../http/types.js';
-import { API_OPERATIONS, isApiOperation } from '../operations.js';
+import {
+  API_OPERATIONS,
+  PAYMENT_OPERATIONS,
+  isApiOperation,
+  type ApiOperation,
+} from '../operations.js';
 import { controlRoute } from './route.js';
 
-const FIELDS = ['kind', 'operation', 'times', 'ratio', 'latency_ms', 'status'];
+const FIELDS = [
+  'kind',
+  'operation',
+  'times',
+  'ratio',
+  'latency_ms',
+  'status',
+  'field',
+  'value',
+];
+
+/** malformed_payment's own options: which timestamp, and what to put there. */
+function parseMalformed(
+  body: Record<string, unknown>,
+  kind: FaultKind,
+  operation: string,
+): Pick<FaultSpec, 'field' | 'value'> {
+  if (kind !== 'malformed_payment') {
+    if (body.field !== undefined || body.value !== undefined)
+      throw new SimError(
+        400,
+        'field and value apply to malformed_payment only',
+      );
+    return { field: null };
+  }
+  if (
+    operation !== '*' &&
+    !PAYMENT_OPERATIONS.includes(operation as ApiOperation)
+  ) {
+    throw new SimError(
+      400,
+      `malformed_payment applies to '*' or an operation that answers payments: ${PAYMENT_OPERATIONS.join(', ')}`,
+    );
+  }
+  const field = (optionalString(body, 'field') ??
+    'paid_at') as MalformableField;
+  if (!MALFORMABLE_FIELDS.includes(field)) {
+    throw new SimError(
+      400,
+      `field must be one of ${MALFORMABLE_FIELDS.join(', ')}`,
+    );
+  }
+  const { value } = body;
+  if (value === undefined) return { field };
+  if (
+    value !== null &&
+    !['string', 'number', 'boolean'].includes(typeof value)
+  ) {
+    throw new SimError(
+      400,
+      'value must be a string, a number, a boolean or null',
+    );
+  }
+  return { field, value: value as MalformedValue };
+}
 
 function parseFault(body: Record<string, unknown>): FaultSpec {
   rejectUnknownKeys(body, FIELDS);
@@ -45,6 +107,7 @@ function parseFault(body: Record<string, unknown>): FaultSpec {
       optionalInteger(body, 'latency_ms', 0, 600_000) ??
       (kind === 'latency' ? 1000 : 0),
     status: optionalInteger(body, 'status', 500, 599) ?? 500,
+    ...parseMalformed(body, kind, operation),
   };
 }
 
@@ -56,6 +119,10 @@ const toJson = (fault: Fault) => ({
   ratio: fault.ratio,
   latency_ms: fault.latencyMs,
   status: fault.status,
+  ...(fault.kind === 'malformed_payment' && {
+    field: fault.field,
+    ...(fault.value !== undefined && { value: fault.value }),
+  }),
   hits: fault.hits,
 });
 

@@ -10,7 +10,11 @@ import {
 } from '../http/fields.js';
 import { json } from '../http/respond.js';
 import { SimError, type Route } from '../http/types.js';
-import { cancelPayment, depositVbank } from '../payment-actions.js';
+import {
+  cancelPayment,
+  depositVbank,
+  revokeVbank,
+} from '../payment-actions.js';
 import { approve, fail, issueVbank, newPayment } from '../payment-factory.js';
 import {
   PAYMENT_STATUSES,
@@ -141,6 +145,20 @@ export const controlPaymentRoutes: Route[] = [
       });
       if (!outcome.ok) throw new SimError(409, outcome.message);
       // A cancellation in the console always notifies (README).
+      if (webhook) notifyFor(ctx, stored);
+      return json(stored.payment);
+    },
+  ),
+  controlRoute(
+    'POST',
+    '/_sim/payments/:imp_uid/revoke',
+    (ctx, { params, body }) => {
+      rejectUnknownKeys(body, ['webhook']);
+      const stored = find(ctx, params.imp_uid);
+      const webhook = optionalBoolean(body, 'webhook') ?? true;
+      const outcome = revokeVbank(ctx, stored);
+      if (!outcome.ok) throw new SimError(409, outcome.message);
+      // Like a console cancel: `cancelled`, without cancellation_id (no cancel_history entry).
       if (webhook) notifyFor(ctx, stored);
       return json(stored.payment);
     },

@@ -7,7 +7,7 @@ import { requireToken } from '../api/auth.js';
 import type { SimContext } from '../context.js';
 import type { ApiOperation } from '../operations.js';
 import { readBody } from './body.js';
-import { applyFault } from './fault-response.js';
+import { applyFault, applyPaymentFault } from './fault-response.js';
 import { errorResponse, send } from './respond.js';
 import type { Router } from './router.js';
 import { SimError, type Surface } from './types.js';
@@ -50,7 +50,7 @@ async function dispatch(
     const query = new URLSearchParams(
       queryAt === -1 ? '' : url.slice(queryAt + 1),
     );
-    const result = await route.handle(ctx, {
+    let result = await route.handle(ctx, {
       method,
       path,
       query,
@@ -59,6 +59,13 @@ async function dispatch(
       headers: req.headers,
       raw: req,
     });
+    if (route.surface === 'api') {
+      result = await applyPaymentFault(
+        ctx,
+        route.operation as ApiOperation,
+        result,
+      );
+    }
     send(res, result);
   } catch (error) {
     send(res, errorResponse(surface, error));
