@@ -39,8 +39,9 @@ export interface ClientFixture {
 const noOrders: IamportOrderRepository = {
   findByMerchantUid: () =>
     Promise.reject(new Error('client tests have no orders')),
-  applyTransition: () =>
+  findPaymentRecord: () =>
     Promise.reject(new Error('client tests have no orders')),
+  commit: () => Promise.reject(new Error('client tests have no orders')),
 };
 
 /** A real IamportModule talking to the simulator over HTTP, with fast retries for tests. */

@@ -6,7 +6,8 @@ import type { IamportOrderRepository } from './ports/order.repository.js';
 
 const orderRepository: IamportOrderRepository = {
   findByMerchantUid: () => Promise.resolve(null),
-  applyTransition: () => Promise.resolve(false),
+  findPaymentRecord: () => Promise.resolve(null),
+  commit: () => Promise.resolve(false),
 };
 const required = { impKey: 'key', impSecret: 'secret', orderRepository };
 
@@ -17,6 +18,7 @@ describe('resolveIamportOptions', () => {
       impSecret: 'secret',
       orderRepository,
       forgeryPolicy: 'cancel',
+      unknownOrderPolicy: 'flag',
       outboxPollIntervalMs: 5000,
       outboxRedeliveryDelayMs: 30_000,
       webhookAllowList: null,

@@ -27,10 +27,26 @@ export function resolveIamportOptions(
   if (!isNonEmptyString(raw.impSecret))
     problems.push('impSecret is required (the REST API secret)');
   if (
-    !hasMethods(raw.orderRepository, ['findByMerchantUid', 'applyTransition'])
+    !hasMethods(raw.orderRepository, [
+      'findByMerchantUid',
+      'findPaymentRecord',
+      'commit',
+    ])
   ) {
     problems.push(
-      'orderRepository is required: an IamportOrderRepository (findByMerchantUid, applyTransition)',
+      'orderRepository is required: an IamportOrderRepository (findByMerchantUid, findPaymentRecord, commit)',
+    );
+  }
+  if (
+    raw.paymentLedger !== undefined &&
+    !hasMethods(raw.paymentLedger, [
+      'findByImpUids',
+      'findUnaccounted',
+      'findFlagged',
+    ])
+  ) {
+    problems.push(
+      'paymentLedger must be an IamportPaymentLedger (findByImpUids, findUnaccounted, findFlagged)',
     );
   }
   if (
@@ -52,11 +68,12 @@ export function resolveIamportOptions(
     !hasMethods(raw.reconciliationRepository, [
       'claimStaleOrders',
       'markReconciled',
+      'markFailed',
       'releaseClaims',
     ])
   ) {
     problems.push(
-      'reconciliationRepository must be an IamportReconciliationRepository (claimStaleOrders, markReconciled, releaseClaims)',
+      'reconciliationRepository must be an IamportReconciliationRepository (claimStaleOrders, markReconciled, markFailed, releaseClaims)',
     );
   }
   checkInteger(
@@ -95,14 +112,13 @@ export function resolveIamportOptions(
   ) {
     problems.push('includeSandbox must be a boolean');
   }
-  if (
-    raw.forgeryPolicy !== undefined &&
-    raw.forgeryPolicy !== 'cancel' &&
-    raw.forgeryPolicy !== 'flag'
-  ) {
-    problems.push(
-      `forgeryPolicy must be 'cancel' or 'flag' (got ${JSON.stringify(raw.forgeryPolicy)})`,
-    );
+  for (const name of ['forgeryPolicy', 'unknownOrderPolicy'] as const) {
+    const policy = raw[name];
+    if (policy !== undefined && policy !== 'cancel' && policy !== 'flag') {
+      problems.push(
+        `${name} must be 'cancel' or 'flag' (got ${JSON.stringify(policy)})`,
+      );
+    }
   }
   if (raw.resultPages !== undefined)
     checkResultPages(problems, raw.resultPages);

@@ -1,5 +1,6 @@
 import type { IamportNotificationLog } from './ports/notification-log.js';
 import type { IamportOrderRepository } from './ports/order.repository.js';
+import type { IamportPaymentLedger } from './ports/payment-ledger.js';
 import type { IamportOutbox } from './ports/outbox.js';
 import type { IamportReconciliationRepository } from './ports/reconciliation.repository.js';
 import type { ForgeryPolicy } from './verification/verification-outcome.js';
@@ -30,6 +31,12 @@ export interface IamportModuleOptions {
    * most once, right after the commit.
    */
   outbox?: IamportOutbox;
+  /**
+   * Reads of the payment records the order repository writes: reconciliation
+   * skips payments already recorded as iamport has them, and reports payments
+   * that hold money no order or person accounts for.
+   */
+  paymentLedger?: IamportPaymentLedger;
   /** What `ReconciliationService` needs to find and claim stale orders. */
   reconciliationRepository?: IamportReconciliationRepository;
   /** How often undelivered outbox events are looked for; 0 turns the sweep off. Default 5000. */
@@ -52,6 +59,12 @@ export interface IamportModuleOptions {
   includeSandbox?: boolean;
   /** Forged and duplicate payments: refund them (`cancel`, default) or only record them (`flag`). */
   forgeryPolicy?: ForgeryPolicy;
+  /**
+   * A payment for an order the shop does not know (the order row was lost, or
+   * the payment was made outside the checkout): flag it for a person (`flag`,
+   * default) or refund it (`cancel`).
+   */
+  unknownOrderPolicy?: ForgeryPolicy;
   /** Without them the redirect route answers JSON; with them it answers 303 to one of these. */
   resultPages?: IamportResultPages;
   /**
@@ -70,6 +83,7 @@ type OptionalOptions =
   | 'webhookAllowList'
   | 'notificationLog'
   | 'outbox'
+  | 'paymentLedger'
   | 'reconciliationRepository';
 
 export type ResolvedIamportOptions = Required<
@@ -88,6 +102,7 @@ export const IAMPORT_DEFAULTS = {
   tokenRefreshMarginMs: 60_000,
   includeSandbox: false,
   forgeryPolicy: 'cancel',
+  unknownOrderPolicy: 'flag',
   outboxPollIntervalMs: 5000,
   outboxRedeliveryDelayMs: 30_000,
 } as const satisfies Partial<IamportModuleOptions>;

@@ -21,14 +21,26 @@ export {
   type IamportOrder,
   type IamportOrderRepository,
   type OrderTransition,
+  type VerificationWrite,
   type VirtualAccount,
 } from './ports/order.repository.js';
 export {
   ALLOWED_FROM,
+  OPEN_STATUSES,
   ORDER_STATUSES,
+  SETTLED_STATUSES,
+  SETTLING_STATUSES,
   type OrderStatus,
   type TargetStatus,
 } from './ports/order-status.js';
+export type {
+  PaymentDisposition,
+  PaymentRecord,
+} from './ports/payment-record.js';
+export {
+  IAMPORT_PAYMENT_LEDGER,
+  type IamportPaymentLedger,
+} from './ports/payment-ledger.js';
 export type {
   IamportOutbox,
   OutboxClaim,
@@ -45,6 +57,12 @@ export {
 export { PaymentVerificationService } from './verification/payment-verification.service.js';
 export { canApply, decide, type DecisionInput } from './verification/decide.js';
 export type { Decision, Refund } from './verification/decision.js';
+export {
+  heldAmount,
+  isBehind,
+  neverHeldMoney,
+} from './verification/payment-facts.js';
+export { recordOf } from './verification/payment-record.js';
 export type {
   ForgeryPolicy,
   VerificationOutcome,
@@ -64,6 +82,7 @@ export type {
   ReconciliationSummary,
 } from './reconciliation/reconciliation-summary.js';
 export type {
+  FailedReconciliation,
   IamportReconciliationRepository,
   StaleOrder,
   StaleOrderClaim,

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   type IamportPaymentEvent,
   OnIamportCancelled,
+  OnIamportFailed,
   OnIamportForgery,
   OnIamportPaid,
   OnIamportVbankIssued,
@@ -53,13 +54,15 @@ export class FulfilmentHandlers {
       this.logger.debug(
         `${event.merchantUid}: paid ${event.payment.amount} ${event.payment.currency}, ready to ship`,
       );
-      // `held`: an earlier forged payment was refunded, and this one is right.
+      // `held`: an earlier forged payment was refunded, and this one is right. Only while the
+      // order is still settled by this payment: a redelivery after a full refund ships nothing.
       await move(
         this.sql,
         manager,
         event.merchantUid,
         ['none', 'awaiting_deposit', 'held'],
         'ready_to_ship',
+        event.impUid,
       );
     });
   }
@@ -84,6 +87,20 @@ export class FulfilmentHandlers {
     });
   }
 
+  @OnIamportFailed()
+  async reopen(event: IamportPaymentEvent): Promise<void> {
+    await this.handled.once(event, 'reopen', async (manager) => {
+      // The virtual account it waited for was revoked (or its payment failed): nothing to wait for.
+      await move(
+        this.sql,
+        manager,
+        event.merchantUid,
+        ['awaiting_deposit'],
+        'none',
+      );
+    });
+  }
+
   @OnIamportForgery()
   async hold(event: IamportPaymentEvent): Promise<void> {
     await this.handled.once(event, 'hold', async (manager) => {
@@ -101,16 +118,21 @@ export class FulfilmentHandlers {
   }
 }
 
+/** Moves the order's fulfilment; with `settledBy`, only while that payment still holds the order's money. */
 function move(
   sql: Sql,
   manager: EntityManager,
   merchantUid: string,
   from: FulfilmentStatus[],
   to: FulfilmentStatus,
+  settledBy?: string,
 ) {
+  const settled = settledBy
+    ? " AND imp_uid = ? AND status IN ('paid', 'partially_cancelled')"
+    : '';
   return sql.run(
-    `UPDATE orders SET fulfilment = ?, updated_at = ? WHERE merchant_uid = ? AND fulfilment IN ${Sql.list(from.length)}`,
-    [to, new Date(), merchantUid, ...from],
+    `UPDATE orders SET fulfilment = ?, updated_at = ? WHERE merchant_uid = ? AND fulfilment IN ${Sql.list(from.length)}${settled}`,
+    [to, new Date(), merchantUid, ...from, ...(settledBy ? [settledBy] : [])],
     manager,
   );
 }

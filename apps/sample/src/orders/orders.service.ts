@@ -13,12 +13,16 @@ export class OrdersService {
   ) {}
 
   async create(order: CreateOrderDto): Promise<OrderEntity> {
+    // The app's clock, not the database's: a MariaDB server in +09:00 would store its local time.
+    const now = new Date();
     const created = this.orders.create({
       merchantUid: newMerchantUid(),
       name: order.name,
       amount: order.amount,
       currency: order.currency ?? 'KRW',
       status: 'pending',
+      createdAt: now,
+      updatedAt: now,
     });
     return this.orders.save(created);
   }

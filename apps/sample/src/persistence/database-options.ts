@@ -4,16 +4,19 @@ import { AddOutbox1764115200000 } from './migrations/1764115200000-add-outbox.js
 import { AddReconciliation1764201600000 } from './migrations/1764201600000-add-reconciliation.js';
 import { AddHandledEvents1764288000000 } from './migrations/1764288000000-add-handled-events.js';
 import { MillisecondTimes1764374400000 } from './migrations/1764374400000-millisecond-times.js';
+import { PaymentLedger1764460800000 } from './migrations/1764460800000-payment-ledger.js';
 import { HandledEventEntity } from './handled-event.entity.js';
 import { OrderEntity } from './order.entity.js';
 import { OutboxEventEntity } from './outbox-event.entity.js';
 import { PaymentNotificationEntity } from './payment-notification.entity.js';
+import { PaymentRecordEntity } from './payment-record.entity.js';
 
 export const ENTITIES = [
   OrderEntity,
   PaymentNotificationEntity,
   OutboxEventEntity,
   HandledEventEntity,
+  PaymentRecordEntity,
 ];
 export const MIGRATIONS = [
   CreateOrders1764028800000,
@@ -21,6 +24,7 @@ export const MIGRATIONS = [
   AddReconciliation1764201600000,
   AddHandledEvents1764288000000,
   MillisecondTimes1764374400000,
+  PaymentLedger1764460800000,
 ];
 
 /**

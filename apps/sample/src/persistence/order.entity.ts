@@ -102,6 +102,17 @@ export class OrderEntity {
   @Column({ name: 'reconciled_at', type: Date, nullable: true })
   reconciledAt: Date | null;
 
+  /** Incremented by every transition: the module writes a decision only onto the version it read. */
+  @Column({ type: 'integer', default: 0 })
+  version: number;
+
+  /** Reconciliation attempts in a row that failed, and when the next may be made. */
+  @Column({ name: 'reconcile_failures', type: 'integer', default: 0 })
+  reconcileFailures: number;
+
+  @Column({ name: 'reconcile_retry_after', type: Date, nullable: true })
+  reconcileRetryAfter: Date | null;
+
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;
 

@@ -7,12 +7,14 @@ import { IamportPorts } from './iamport-ports.js';
 import { TypeOrmNotificationLog } from './typeorm-notification-log.js';
 import { TypeOrmOrderRepository } from './typeorm-order.repository.js';
 import { TypeOrmOutbox } from './typeorm-outbox.js';
+import { TypeOrmPaymentLedger } from './typeorm-payment-ledger.js';
 import { TypeOrmReconciliationRepository } from './typeorm-reconciliation.repository.js';
 
 const ADAPTERS = [
   TypeOrmOrderRepository,
   TypeOrmNotificationLog,
   TypeOrmOutbox,
+  TypeOrmPaymentLedger,
   TypeOrmReconciliationRepository,
 ];
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type {
+  FailedReconciliation,
   IamportReconciliationRepository,
   StaleOrder,
   StaleOrderClaim,
@@ -11,11 +12,10 @@ import {
   type Repository,
   type SelectQueryBuilder,
 } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { OrderEntity } from './order.entity.js';
 import { isDeadlock } from './database-errors.js';
 import { inTransaction } from './transactions.js';
-
-const STALE_STATUSES = ['pending', 'vbank_issued'];
 
 /**
  * Reconciliation's view of the orders. Each order goes to one instance: on
@@ -79,14 +79,22 @@ export class TypeOrmReconciliationRepository implements IamportReconciliationRep
     if (ids.length === 0) return [];
     const claimed = await this.orders.find({
       where: { id: In(ids), reconcileOwner: claim.owner },
-      select: { merchantUid: true, status: true, impUid: true },
+      select: {
+        merchantUid: true,
+        status: true,
+        impUid: true,
+        reconcileFailures: true,
+      },
       order: { id: 'ASC' },
     });
-    return claimed.map(({ merchantUid, status, impUid }) => ({
-      merchantUid,
-      status,
-      impUid,
-    }));
+    return claimed.map(
+      ({ merchantUid, status, impUid, reconcileFailures }) => ({
+        merchantUid,
+        status,
+        impUid,
+        failures: reconcileFailures,
+      }),
+    );
   }
 
   private candidates(
@@ -96,10 +104,17 @@ export class TypeOrmReconciliationRepository implements IamportReconciliationRep
     return manager
       .createQueryBuilder(OrderEntity, 'o')
       .select('o.id', 'id')
-      .where('o.status IN (:...statuses)', { statuses: STALE_STATUSES })
+      .where('o.status IN (:...statuses)', { statuses: claim.statuses })
       .andWhere('o.created_at < :createdBefore', {
         createdBefore: claim.createdBefore,
       })
+      .andWhere('o.created_at > :createdAfter', {
+        createdAfter: claim.createdAfter,
+      })
+      .andWhere(
+        '(o.reconcile_retry_after IS NULL OR o.reconcile_retry_after <= :now)',
+        { now: claim.now },
+      )
       .andWhere('(o.reconciled_at IS NULL OR o.reconciled_at < :since)', {
         since: claim.notReconciledSince,
       })
@@ -115,7 +130,25 @@ export class TypeOrmReconciliationRepository implements IamportReconciliationRep
     owner: string,
     reconciledAt: Date,
   ): Promise<void> {
-    return this.release(merchantUids, owner, { reconciledAt });
+    return this.release(merchantUids, owner, {
+      reconciledAt,
+      reconcileFailures: 0,
+      reconcileRetryAfter: null,
+    });
+  }
+
+  async markFailed(
+    failures: readonly FailedReconciliation[],
+    owner: string,
+    attemptedAt: Date,
+  ): Promise<void> {
+    for (const failure of failures) {
+      await this.release([failure.merchantUid], owner, {
+        reconciledAt: attemptedAt,
+        reconcileFailures: () => 'reconcile_failures + 1',
+        reconcileRetryAfter: failure.retryAfter,
+      });
+    }
   }
 
   releaseClaims(merchantUids: readonly string[], owner: string): Promise<void> {
@@ -126,7 +159,7 @@ export class TypeOrmReconciliationRepository implements IamportReconciliationRep
   private async release(
     merchantUids: readonly string[],
     owner: string,
-    also: Partial<OrderEntity>,
+    also: QueryDeepPartialEntity<OrderEntity>,
   ): Promise<void> {
     if (merchantUids.length === 0) return;
     await this.orders

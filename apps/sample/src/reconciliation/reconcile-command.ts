@@ -1,5 +1,6 @@
 import { type INestApplicationContext, Logger } from '@nestjs/common';
 import {
+  type PaymentRecord,
   type ReconciliationSummary,
   ReconciliationService,
 } from 'nestjs-iamport';
@@ -34,17 +35,26 @@ export async function runReconcileCommand(
       ),
   });
   console.log(describeSummary(summary));
-  return summary.failed > 0 ? 1 : 0;
+  const incomplete =
+    summary.failed + summary.swept.failed + summary.unaccounted.length;
+  return incomplete > 0 ? 1 : 0;
 }
 
 export function describeSummary(summary: ReconciliationSummary): string {
   const outcomes = Object.entries(summary.outcomes)
     .map(([outcome, count]) => `${outcome} ${count}`)
     .join(', ');
+  const payment = (record: PaymentRecord) =>
+    `  ${record.impUid} of ${record.merchantUid}: holds ${record.amount - record.cancelledAmount} ${record.currency} (${record.disposition}: ${record.reason})`;
   return [
     `reconciled ${summary.examined} orders in ${summary.batch} batches (${summary.durationMs} ms)`,
     `iamport lookups: ${summary.lookups}`,
     `changed: ${summary.changed}, failed: ${summary.failed}`,
     `outcomes: ${outcomes || 'none'}`,
+    `recent payments swept: ${summary.swept.listed} listed, ${summary.swept.verified} verified, ${summary.swept.failed} failed`,
+    `flagged for a person: ${summary.flagged.length}`,
+    ...summary.flagged.map(payment),
+    `unaccounted (holding money, neither settling an order nor flagged): ${summary.unaccounted.length}`,
+    ...summary.unaccounted.map(payment),
   ].join('\n');
 }

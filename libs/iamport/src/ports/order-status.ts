@@ -29,15 +29,22 @@ export const ORDER_STATUSES: readonly OrderStatus[] = [
 export type TargetStatus = Exclude<OrderStatus, 'pending'>;
 
 /**
- * From which statuses an order may move to each status. A repository applies a
- * transition only when the stored status is one of these (a conditional
- * update), which is what makes concurrent verifications safe.
+ * From which statuses an order may move to each status: a rule `decide()`
+ * applies to the order it read. The database's guard is the order's version
+ * (nothing changed since the decision read it), not this table.
  */
 export const ALLOWED_FROM: Readonly<
   Record<Exclude<OrderStatus, 'pending'>, readonly OrderStatus[]>
 > = {
-  // A retry after a failure, or after a forged payment was refunded, is a new chance to pay.
-  vbank_issued: ['pending', 'failed', 'forgery_cancelled'],
+  // A retry after a failure, or after a forged payment was refunded, is a new chance to pay;
+  // a newer virtual account replaces one nobody deposited into (either may still be paid).
+  vbank_issued: [
+    'pending',
+    'failed',
+    'vbank_issued',
+    'forgery_cancelled',
+    'forgery_flagged',
+  ],
   paid: [
     'pending',
     'failed',
@@ -52,6 +59,8 @@ export const ALLOWED_FROM: Readonly<
     'vbank_issued',
     'paid',
     'partially_cancelled',
+    'forgery_cancelled',
+    'forgery_flagged',
   ],
   cancelled: ['vbank_issued', 'paid', 'partially_cancelled'],
   forgery_cancelled: ['pending', 'failed', 'vbank_issued', 'forgery_flagged'],
@@ -63,4 +72,22 @@ export const SETTLED_STATUSES: ReadonlySet<OrderStatus> = new Set([
   'paid',
   'partially_cancelled',
   'cancelled',
+]);
+
+/**
+ * Statuses from which an order can still be settled by a payment: what
+ * reconciliation sweeps (a webhook may have been lost for any of them).
+ */
+export const OPEN_STATUSES: readonly OrderStatus[] = [
+  'pending',
+  'vbank_issued',
+  'failed',
+  'forgery_cancelled',
+  'forgery_flagged',
+];
+
+/** Statuses in which the order's payment (its `impUid`) holds the money that settles it. */
+export const SETTLING_STATUSES: ReadonlySet<OrderStatus> = new Set([
+  'paid',
+  'partially_cancelled',
 ]);

@@ -1,5 +1,6 @@
 import type { OrderStatus, TargetStatus } from './order-status.js';
 import type { OutboxEvent } from './outbox.js';
+import type { PaymentRecord } from './payment-record.js';
 
 /** Injection token of the merchant's `IamportOrderRepository`. */
 export const IAMPORT_ORDER_REPOSITORY = Symbol('IAMPORT_ORDER_REPOSITORY');
@@ -13,8 +14,10 @@ export interface IamportOrder {
   status: OrderStatus;
   /** The payment that last moved the order (settled it, issued its account, failed it). */
   impUid: string | null;
-  /** Refunded so far. */
+  /** Refunded so far of the payment that settled it. */
   cancelledAmount: number;
+  /** Incremented by every transition: a decision is written only onto the version it read. */
+  version: number;
 }
 
 export interface VirtualAccount {
@@ -26,47 +29,54 @@ export interface VirtualAccount {
   dueAt: Date | null;
 }
 
-/** One forward move of one order, to be applied atomically or not at all. */
+/**
+ * One move of one order. It sets every field it owns (null where it does not
+ * apply), so nothing of an earlier payment is carried over.
+ */
 export interface OrderTransition {
   merchantUid: string;
-  /** Apply only if the stored status is one of these. */
-  from: readonly OrderStatus[];
+  /** Apply only if the stored order is still at this version: the one the decision read. */
+  expectedVersion: number;
   to: TargetStatus;
   impUid: string;
-  /**
-   * Apply only if the stored imp_uid equals `impUid`: a refund of a payment
-   * must not cancel an order that another payment settled.
-   */
-  requireSameImpUid: boolean;
-  /** Apply only if less than this was refunded so far (a partial refund moves forward by amount). */
-  requireCancelledAmountBelow: number | null;
-  paidAt?: Date;
-  failedAt?: Date;
-  cancelledAt?: Date;
-  cancelledAmount?: number;
-  virtualAccount?: VirtualAccount;
+  paidAt: Date | null;
+  failedAt: Date | null;
+  cancelledAt: Date | null;
+  cancelledAmount: number;
+  virtualAccount: VirtualAccount | null;
   /** Why the order failed or was flagged, for people and result pages. */
-  reason?: string;
+  reason: string | null;
+}
+
+/** Everything one decision writes, in one transaction, or nothing. */
+export interface VerificationWrite {
+  /** The order's move, if any: `UPDATE … WHERE merchant_uid = ? AND version = expectedVersion`, version + 1. */
+  transition: OrderTransition | null;
+  /**
+   * The payment's record: inserted when `record.version` is 0 (a record for the
+   * same imp_uid already stored makes the write fail), otherwise updated only
+   * if the stored version is still `record.version`; the stored version becomes `record.version + 1`.
+   */
+  record: PaymentRecord;
+  /** The event of the transition (with an outbox configured), inserted with it. */
+  event: OutboxEvent | null;
 }
 
 /**
- * The merchant's persistence of orders, behind which the module works.
- *
- * `applyTransition` must be one conditional write, e.g.
- * `UPDATE orders SET ... WHERE merchant_uid = ? AND status IN (...from)
- *  [AND imp_uid = ?] [AND cancelled_amount < ?]`, reporting whether a row
- * changed. A unique constraint on imp_uid makes sure that one payment settles
- * at most one order. Several app instances may call it for the same order at
- * the same moment: exactly one wins.
- *
- * With an outbox configured, the same transaction also inserts `event` when
- * (and only when) the update changed the row.
+ * The merchant's persistence of orders and payment records, behind which the
+ * module works. Several app instances may verify the same payment or order at
+ * the same moment: `commit` is a compare-and-set on the versions the decision
+ * read, so exactly one of them wins and the others read again and decide again.
  */
 export interface IamportOrderRepository {
+  /** The order with exactly this merchant_uid (compared byte for byte), or null. */
   findByMerchantUid(merchantUid: string): Promise<IamportOrder | null>;
-  /** true when this call changed the order; false when the conditions did not hold. */
-  applyTransition(
-    transition: OrderTransition,
-    event: OutboxEvent,
-  ): Promise<boolean>;
+  /** The record of this payment, or null when the module has not recorded it yet. */
+  findPaymentRecord(impUid: string): Promise<PaymentRecord | null>;
+  /**
+   * Writes the transition, the record and the event in one transaction. true
+   * when all of it was written; false (nothing written) when the order's or
+   * the record's version was no longer the expected one.
+   */
+  commit(write: VerificationWrite): Promise<boolean>;
 }

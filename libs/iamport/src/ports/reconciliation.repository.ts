@@ -5,18 +5,31 @@ export interface StaleOrder {
   merchantUid: string;
   status: OrderStatus;
   impUid: string | null;
+  /** Reconciliation attempts in a row that could not settle it (iamport or the database failed). */
+  failures: number;
 }
 
 export interface StaleOrderClaim {
-  /** Orders `pending` or `vbank_issued` created before this (a webhook may have been lost). */
+  /** Orders in one of these statuses (those a payment can still settle, `OPEN_STATUSES`)… */
+  statuses: readonly OrderStatus[];
+  /** …created before this (younger ones still expect their webhook)… */
   createdBefore: Date;
-  /** …and not reconciled since this, so that each order is looked at once per window. */
+  /** …and after this (older ones are left to the sweep of recent payments)… */
+  createdAfter: Date;
+  /** …not looked at since this (the run's start: each order at most once per run)… */
   notReconciledSince: Date;
+  /** …and not waiting out a backoff after failures (`retryAfter` later than `now`). */
+  now: Date;
   limit: number;
   /** Who claims; the claim lasts until `leaseUntil`, then another instance may take the order. */
   owner: string;
   leaseUntil: Date;
-  now: Date;
+}
+
+export interface FailedReconciliation {
+  merchantUid: string;
+  /** Not claimed again before this. */
+  retryAfter: Date;
 }
 
 /**
@@ -27,12 +40,22 @@ export interface StaleOrderClaim {
  */
 export interface IamportReconciliationRepository {
   claimStaleOrders(claim: StaleOrderClaim): Promise<StaleOrder[]>;
-  /** Releases the claim and records when the orders were last looked at. */
+  /** Releases the claim, records when the orders were looked at, and clears their failures. */
   markReconciled(
     merchantUids: readonly string[],
     owner: string,
     reconciledAt: Date,
   ): Promise<void>;
-  /** Releases the claim without marking the orders reconciled (they could not be settled this time). */
+  /**
+   * Releases the claim of orders that could not be settled: records the
+   * attempt (so the run does not take them again), counts the failure and
+   * keeps them back until `retryAfter`.
+   */
+  markFailed(
+    failures: readonly FailedReconciliation[],
+    owner: string,
+    attemptedAt: Date,
+  ): Promise<void>;
+  /** Releases the claim without recording anything (the run stopped before it looked). */
   releaseClaims(merchantUids: readonly string[], owner: string): Promise<void>;
 }

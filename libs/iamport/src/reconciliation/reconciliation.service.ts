@@ -1,28 +1,38 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { IamportClient, MAX_IDS_PER_BATCH } from '../client/iamport.client.js';
-import type { Payment } from '../client/iamport.types.js';
+import { IamportClient } from '../client/iamport.client.js';
+import type { Payment, PaymentStatus } from '../client/iamport.types.js';
+import { messageOf } from '../error-message.js';
 import type { ResolvedIamportOptions } from '../iamport.options.js';
 import { IAMPORT_OPTIONS } from '../iamport.tokens.js';
+import { OPEN_STATUSES } from '../ports/order-status.js';
 import type {
   IamportReconciliationRepository,
   StaleOrder,
 } from '../ports/reconciliation.repository.js';
 import { PaymentVerificationService } from '../verification/payment-verification.service.js';
+import { inPool } from './in-pool.js';
 import type {
   ReconcileOptions,
   ReconciliationSummary,
 } from './reconciliation-summary.js';
-import { messageOf } from '../error-message.js';
+import { retryAfter } from './retry-after.js';
 
 // A claim outlives a slow batch; a crashed instance's orders are taken over after it.
 const LEASE_MS = 5 * 60_000;
+const DAY_MS = 86_400_000;
+// iamport's largest page.
+const PAGE = 1000;
+// What the sweep lists: every payment that holds (or held) money, by the time of its status.
+const SWEPT: readonly PaymentStatus[] = ['paid', 'cancelled'];
 
 /**
- * Settles orders whose webhook never came (iamport sends it once by default,
- * and not at all on failure): claims stale orders a batch at a time, looks
- * their payments up a hundred per call, and feeds each payment through the
- * same verification as the redirect and the webhook.
+ * Settles what webhooks did not (iamport sends one once by default, and none
+ * on failure). A run ends: it claims each open order at most once, looks at
+ * **all** payments of its merchant_uid, and feeds each through the same
+ * verification as the redirect and the webhook; then it sweeps iamport's
+ * recently paid and cancelled payments, which also finds payments of settled
+ * orders refunded since and payments for orders the shop does not know.
  */
 @Injectable()
 export class ReconciliationService {
@@ -35,14 +45,7 @@ export class ReconciliationService {
   ) {}
 
   async reconcile(run: ReconcileOptions): Promise<ReconciliationSummary> {
-    const orders = this.repository();
-    const owner = `${process.pid}-${randomUUID()}`;
-    const batchSize = Math.min(
-      run.batchSize ?? MAX_IDS_PER_BATCH,
-      MAX_IDS_PER_BATCH,
-    );
     const started = Date.now();
-    const runStart = new Date(started);
     const summary: ReconciliationSummary = {
       batch: 0,
       examined: 0,
@@ -50,114 +53,175 @@ export class ReconciliationService {
       changed: 0,
       outcomes: {},
       failed: 0,
+      swept: { listed: 0, verified: 0, failed: 0 },
+      unaccounted: [],
+      flagged: [],
       durationMs: 0,
     };
-    while (run.maxOrders === undefined || summary.examined < run.maxOrders) {
-      const now = new Date();
-      const limit = Math.min(
-        batchSize,
-        (run.maxOrders ?? Infinity) - summary.examined,
-      );
-      const claimed = await orders.claimStaleOrders({
-        createdBefore: new Date(now.getTime() - run.olderThanMs),
-        // Orders this run already looked at are not taken again.
-        notReconciledSince: runStart,
-        limit,
-        owner,
-        leaseUntil: new Date(now.getTime() + LEASE_MS),
-        now,
-      });
-      if (claimed.length === 0) break;
-      summary.batch++;
-      const merchantUids = claimed.map((order) => order.merchantUid);
-      let settled: string[];
-      try {
-        settled = await this.settleBatch(
-          claimed,
-          summary,
-          run.concurrency ?? 8,
-        );
-      } catch (error) {
-        // iamport could not be asked: nothing was decided; give the orders back for the next run.
-        await orders.releaseClaims(merchantUids, owner);
-        throw error;
-      }
-      await orders.markReconciled(settled, owner, new Date());
-      await orders.releaseClaims(
-        merchantUids.filter((merchantUid) => !settled.includes(merchantUid)),
-        owner,
-      );
-      summary.examined += claimed.length;
-      run.onProgress?.({ ...summary });
-      this.logger.log(
-        `batch ${summary.batch}: ${summary.examined} orders, ${summary.lookups} lookups, ${summary.changed} changed`,
-      );
+    await this.reconcileOrders(run, summary);
+    await this.sweep(run, summary);
+    const ledger = this.options.paymentLedger;
+    if (ledger) {
+      summary.unaccounted = await ledger.findUnaccounted(100);
+      summary.flagged = await ledger.findFlagged(100);
     }
     summary.durationMs = Date.now() - started;
     return summary;
   }
 
-  /** Returns the merchant_uids that were settled; the others failed and are left for the next run. */
-  private async settleBatch(
-    claimed: StaleOrder[],
+  private async reconcileOrders(
+    run: ReconcileOptions,
     summary: ReconciliationSummary,
-    concurrency: number,
-  ): Promise<string[]> {
-    // A virtual account waits for its own payment; any other order for its newest payment.
-    const byImpUid = claimed.filter(
-      (order) => order.status === 'vbank_issued' && order.impUid !== null,
-    );
-    const byMerchantUid = claimed.filter((order) => !byImpUid.includes(order));
-    const lookup = { includeSandbox: true };
-    const payments: Payment[] = [];
-    if (byImpUid.length > 0) {
-      payments.push(
-        ...(await this.client.getPayments(
-          byImpUid.map((order) => order.impUid!),
-          lookup,
-        )),
-      );
-      summary.lookups += Math.ceil(byImpUid.length / MAX_IDS_PER_BATCH);
-    }
-    if (byMerchantUid.length > 0) {
-      payments.push(
-        ...(await this.client.getPaymentsByMerchantUids(
-          byMerchantUid.map((order) => order.merchantUid),
-          lookup,
-        )),
-      );
-      summary.lookups += Math.ceil(byMerchantUid.length / MAX_IDS_PER_BATCH);
-    }
-    const paymentOf = new Map(
-      payments.map((payment) => [payment.merchant_uid, payment]),
-    );
-    const settled: string[] = [];
-    const queue = [...claimed];
-    const worker = async () => {
-      for (let order = queue.shift(); order; order = queue.shift()) {
-        const payment = paymentOf.get(order.merchantUid);
-        if (!payment) {
-          count(summary, 'no_payment');
-          settled.push(order.merchantUid);
-          continue;
-        }
+  ): Promise<void> {
+    const orders = this.repository();
+    const owner = `${process.pid}-${randomUUID()}`;
+    const runStart = new Date();
+    const batchSize = Math.max(1, run.batchSize ?? 100);
+    while (run.maxOrders === undefined || summary.examined < run.maxOrders) {
+      const now = new Date();
+      const claimed = await orders.claimStaleOrders({
+        statuses: OPEN_STATUSES,
+        createdBefore: new Date(now.getTime() - run.olderThanMs),
+        createdAfter: new Date(now.getTime() - (run.horizonMs ?? 7 * DAY_MS)),
+        notReconciledSince: runStart,
+        now,
+        limit: Math.min(
+          batchSize,
+          (run.maxOrders ?? Infinity) - summary.examined,
+        ),
+        owner,
+        leaseUntil: new Date(now.getTime() + LEASE_MS),
+      });
+      if (claimed.length === 0) return;
+      summary.batch++;
+      const settled: string[] = [];
+      const failed: StaleOrder[] = [];
+      await inPool(claimed, run.concurrency ?? 8, async (order) => {
         try {
-          const result = await this.verification.settle(payment, {
-            source: 'reconciliation',
-          });
-          count(summary, result.outcome);
-          if (result.changed) summary.changed++;
+          await this.settleOrder(order.merchantUid, summary);
           settled.push(order.merchantUid);
         } catch (error) {
-          summary.failed++;
+          failed.push(order);
           this.logger.error(
             `could not settle ${order.merchantUid}: ${messageOf(error)}`,
           );
         }
+      });
+      const attemptedAt = new Date();
+      await orders.markReconciled(settled, owner, attemptedAt);
+      await orders.markFailed(
+        failed.map((order) => ({
+          merchantUid: order.merchantUid,
+          retryAfter: retryAfter(
+            attemptedAt,
+            order.failures + 1,
+            run.retryBaseMs ?? 60_000,
+          ),
+        })),
+        owner,
+        attemptedAt,
+      );
+      summary.examined += claimed.length;
+      summary.failed += failed.length;
+      run.onProgress?.({ ...summary });
+      this.logger.log(
+        `batch ${summary.batch}: ${summary.examined} orders, ${summary.lookups} lookups, ${summary.changed} changed`,
+      );
+    }
+  }
+
+  /** Every payment of the order, oldest first, as the webhooks would have come. */
+  private async settleOrder(
+    merchantUid: string,
+    summary: ReconciliationSummary,
+  ): Promise<void> {
+    const payments: Payment[] = [];
+    for (let page = 1; page > 0;) {
+      const found = await this.client.getAllPaymentsByMerchantUid(merchantUid, {
+        includeSandbox: true,
+        page,
+        limit: PAGE,
+      });
+      summary.lookups++;
+      payments.push(...found.list);
+      page = found.next > page ? found.next : 0;
+    }
+    if (payments.length === 0) return count(summary, 'no_payment');
+    payments.sort((a, b) => a.started_at - b.started_at);
+    for (const payment of payments) await this.settle(payment, summary);
+  }
+
+  /** iamport's payments paid or cancelled within the window; those recorded as they are now are passed over. */
+  private async sweep(
+    run: ReconcileOptions,
+    summary: ReconciliationSummary,
+  ): Promise<void> {
+    const windowMs = Math.min(run.sweepWindowMs ?? 2 * DAY_MS, 90 * DAY_MS);
+    if (windowMs <= 0) return;
+    const from = Math.floor((Date.now() - windowMs) / 1000);
+    for (const status of SWEPT) {
+      for (let page = 1; page > 0;) {
+        let found;
+        try {
+          found = await this.client.getPaymentsByStatus(status, {
+            from,
+            page,
+            limit: PAGE,
+          });
+        } catch (error) {
+          summary.swept.failed++;
+          this.logger.error(
+            `could not list ${status} payments: ${messageOf(error)}`,
+          );
+          break;
+        }
+        summary.lookups++;
+        summary.swept.listed += found.list.length;
+        const unseen = await this.notRecordedAsIs(found.list);
+        await inPool(unseen, run.concurrency ?? 8, async (payment) => {
+          try {
+            await this.settle(payment, summary);
+            summary.swept.verified++;
+          } catch (error) {
+            summary.swept.failed++;
+            this.logger.error(
+              `could not settle ${payment.imp_uid} of ${payment.merchant_uid}: ${messageOf(error)}`,
+            );
+          }
+        });
+        page = found.next > page ? found.next : 0;
       }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-    return settled;
+    }
+  }
+
+  private async settle(
+    payment: Payment,
+    summary: ReconciliationSummary,
+  ): Promise<void> {
+    const result = await this.verification.settle(payment, {
+      source: 'reconciliation',
+    });
+    count(summary, result.outcome);
+    if (result.changed) summary.changed++;
+  }
+
+  /** Without a ledger every listed payment is verified again (idempotent, only slower). */
+  private async notRecordedAsIs(payments: Payment[]): Promise<Payment[]> {
+    const ledger = this.options.paymentLedger;
+    if (!ledger || payments.length === 0) return payments;
+    const records = new Map(
+      (
+        await ledger.findByImpUids(payments.map((payment) => payment.imp_uid))
+      ).map((record) => [record.impUid, record]),
+    );
+    return payments.filter((payment) => {
+      const record = records.get(payment.imp_uid);
+      return !(
+        record &&
+        record.status === payment.status &&
+        record.cancelledAmount === payment.cancel_amount
+      );
+    });
   }
 
   private repository(): IamportReconciliationRepository {

@@ -8,10 +8,12 @@ const PAID_AT = 1_790_000_000;
 const cancelPolicy: VerificationPolicy = {
   includeSandbox: false,
   forgeryPolicy: 'cancel',
+  unknownOrderPolicy: 'flag',
 };
 const flagPolicy: VerificationPolicy = {
   includeSandbox: false,
   forgeryPolicy: 'flag',
+  unknownOrderPolicy: 'flag',
 };
 
 function order(overrides: Partial<IamportOrder> = {}): IamportOrder {
@@ -22,6 +24,7 @@ function order(overrides: Partial<IamportOrder> = {}): IamportOrder {
     status: 'pending',
     impUid: null,
     cancelledAmount: 0,
+    version: 3,
     ...overrides,
   };
 }
@@ -78,13 +81,15 @@ describe('decide', () => {
         impUid: 'imp_100000000001',
         paidAt: new Date(PAID_AT * 1000),
       });
-      expect(decision.transition?.from).toEqual([
-        'pending',
-        'failed',
-        'vbank_issued',
-        'forgery_cancelled',
-        'forgery_flagged',
-      ]);
+      // Written only onto the order as read, and clearing what an earlier payment left.
+      expect(decision.transition).toMatchObject({
+        expectedVersion: 3,
+        cancelledAmount: 0,
+        cancelledAt: null,
+        failedAt: null,
+        reason: null,
+        virtualAccount: null,
+      });
     });
 
     it('pays an order whose earlier attempt failed (same merchant_uid, new imp_uid)', () => {
@@ -187,7 +192,7 @@ describe('decide', () => {
         reason: 'card declined',
         failedAt: new Date(PAID_AT * 1000),
       });
-      expect(decision.transition?.from).toEqual(['pending', 'vbank_issued']);
+      expect(decision.transition?.expectedVersion).toBe(3);
     });
 
     it('does not fail an order waiting for another payment’s deposit', () => {
@@ -231,8 +236,9 @@ describe('decide', () => {
       expect(decision.transition).toMatchObject({
         to: 'cancelled',
         cancelledAmount: 10_000,
-        requireSameImpUid: true,
-        requireCancelledAmountBelow: 10_000,
+        cancelledAt: new Date((PAID_AT + 60) * 1000),
+        paidAt: new Date(PAID_AT * 1000),
+        expectedVersion: 3,
       });
     });
 
@@ -251,7 +257,6 @@ describe('decide', () => {
       expect(decision.transition).toMatchObject({
         to: 'partially_cancelled',
         cancelledAmount: 3000,
-        requireCancelledAmountBelow: 3000,
       });
     });
 
@@ -277,7 +282,7 @@ describe('decide', () => {
       expect(decision.refund).toBeNull();
     });
 
-    it('cancels an order waiting for a deposit when its account is revoked', () => {
+    it('opens an order waiting for a deposit again when its account is revoked before any deposit', () => {
       const decision = decide({
         order: order({ status: 'vbank_issued', impUid: 'imp_100000000001' }),
         payment: payment({
@@ -289,10 +294,11 @@ describe('decide', () => {
         now: NOW,
       });
       expect(decision.outcome).toBe('cancelled');
+      // Not `cancelled`: that would settle the order, and the buyer's next real payment would be refunded.
       expect(decision.transition).toMatchObject({
-        to: 'cancelled',
-        requireSameImpUid: true,
-        requireCancelledAmountBelow: null,
+        to: 'failed',
+        failedAt: new Date(PAID_AT * 1000),
+        reason: 'the virtual account was revoked before any deposit',
       });
     });
 
@@ -383,18 +389,19 @@ describe('decide', () => {
       expect(decision.transition?.to).toBe('forgery_flagged');
     });
 
-    it('flags a forged virtual account (nothing to refund before the deposit), and refunds on deposit', () => {
+    it('leaves the order alone for a forged virtual account (no money yet), and refunds on deposit', () => {
       const issued = decide({
         order: order(),
         payment: payment({ ...vbankReady, amount: 100 }),
         policy: cancelPolicy,
         now: NOW,
       });
+      expect(issued.outcome).toBe('forgery');
       expect(issued.refund).toBeNull();
-      expect(issued.transition?.to).toBe('forgery_flagged');
+      expect(issued.transition).toBeNull();
 
       const deposited = decide({
-        order: order({ status: 'forgery_flagged', impUid: 'imp_100000000001' }),
+        order: order(),
         payment: payment({ pay_method: 'vbank', amount: 100 }),
         policy: cancelPolicy,
         now: NOW,

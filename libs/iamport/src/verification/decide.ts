@@ -1,14 +1,15 @@
 import type { Payment } from '../client/iamport.types.js';
 import {
   ALLOWED_FROM,
-  type TargetStatus,
   SETTLED_STATUSES,
+  type TargetStatus,
 } from '../ports/order-status.js';
 import type {
   IamportOrder,
   OrderTransition,
 } from '../ports/order.repository.js';
 import type { Decision, Refund } from './decision.js';
+import { neverHeldMoney, seconds, virtualAccountOf } from './payment-facts.js';
 import type {
   VerificationOutcome,
   VerificationPolicy,
@@ -61,20 +62,20 @@ export function decide({
       `the payment belongs to ${payment.merchant_uid}, not ${claimedMerchantUid}`,
     );
   }
-  if (order === null)
-    return nothing('not_found', `no order ${payment.merchant_uid}`);
   if (payment.sandbox && !policy.includeSandbox) {
     return nothing(
       'sandbox_rejected',
       'the payment was made on a test channel',
     );
   }
+  const remaining = payment.amount - payment.cancel_amount;
+  if (order === null) return decideUnknownOrder(payment, policy, remaining);
   const ownPayment = order.impUid === payment.imp_uid;
   const facts: Facts = {
     order,
     payment,
     policy,
-    remaining: payment.amount - payment.cancel_amount,
+    remaining,
     ownPayment,
     settledByAnother: SETTLED_STATUSES.has(order.status) && !ownPayment,
     now,
@@ -84,21 +85,52 @@ export function decide({
 
 function decideFor(facts: Facts): Decision {
   const { order, payment } = facts;
-  if (payment.amount !== order.amount || payment.currency !== order.currency)
-    return decideForged(facts);
+  const forged =
+    payment.amount !== order.amount || payment.currency !== order.currency;
+  // A payment that moved no money never blocks, settles or closes an order.
+  if (neverHeldMoney(payment)) {
+    if (forged)
+      return nothing(
+        'forgery',
+        `${forgeryReason(facts)}; nothing was paid (refunded if it ever is)`,
+      );
+    if (payment.status === 'ready') return decideReady(facts);
+    if (payment.status === 'failed') return decideFailed(facts);
+    return decideRevoked(facts);
+  }
+  if (forged) return decideForged(facts);
   // iamport says `cancelled` for partial refunds too: refunds are read from the amounts.
   if (payment.status === 'cancelled' || payment.cancel_amount > 0)
     return decideRefunded(facts);
   if (payment.status === 'paid') return decidePaid(facts);
-  if (payment.status === 'ready') return decideReady(facts);
-  if (payment.status === 'failed') return decideFailed(facts);
   return nothing('pending', `unknown payment status ${String(payment.status)}`);
 }
 
+/** A payment for an order the shop does not know: money nobody accounts for. */
+function decideUnknownOrder(
+  payment: Payment,
+  policy: VerificationPolicy,
+  remaining: number,
+): Decision {
+  const refund =
+    policy.unknownOrderPolicy === 'cancel' &&
+    remaining > 0 &&
+    !neverHeldMoney(payment)
+      ? refundOf(payment, remaining, 'no such order')
+      : null;
+  return {
+    outcome: 'not_found',
+    reason: `no order ${payment.merchant_uid}`,
+    transition: null,
+    refund,
+  };
+}
+
 /**
- * Drops a transition that the order, as loaded, already rules out (already
- * applied, or not allowed from its status). A repository may still refuse a
- * transition kept here: then another instance moved the order in between.
+ * Drops a transition that the order, as loaded, rules out: not allowed from
+ * its status, already applied, or behind what the order already recorded of
+ * the same payment. The repository refuses a transition kept here when the
+ * order changed since it was read; it is then decided again.
  */
 function withoutNoOp(order: IamportOrder, decision: Decision): Decision {
   const next = decision.transition;
@@ -106,54 +138,43 @@ function withoutNoOp(order: IamportOrder, decision: Decision): Decision {
   return { ...decision, transition: null };
 }
 
-/** The conditions a repository checks in its conditional update, checked here on the loaded order. */
+/** Whether `transition` moves `order` forward. */
 export function canApply(
   order: IamportOrder,
   transition: OrderTransition,
 ): boolean {
-  if (!transition.from.includes(order.status)) return false;
-  if (transition.requireSameImpUid && order.impUid !== transition.impUid)
-    return false;
-  const below = transition.requireCancelledAmountBelow;
-  return below === null || order.cancelledAmount < below;
+  if (!ALLOWED_FROM[transition.to].includes(order.status)) return false;
+  if (order.impUid !== transition.impUid) return true;
+  if (transition.cancelledAmount !== order.cancelledAmount)
+    return transition.cancelledAmount > order.cancelledAmount;
+  return transition.to !== order.status;
 }
 
 function decidePaid(facts: Facts): Decision {
   if (facts.settledByAnother) return duplicate(facts);
+  const { payment } = facts;
   return changed(
     'paid',
     'paid in full',
-    move(facts, 'paid', { paidAt: seconds(facts.payment.paid_at) }),
+    move(facts, 'paid', { paidAt: seconds(payment.paid_at) }),
   );
 }
 
 /** `ready` means "virtual account issued" only with pay_method vbank; otherwise nothing is paid yet. */
-function decideReady({
-  order,
-  payment,
-  settledByAnother,
-  ...facts
-}: Facts): Decision {
+function decideReady(facts: Facts): Decision {
+  const { order, payment } = facts;
   if (payment.pay_method !== 'vbank')
     return nothing('pending', 'the payment has not been completed');
-  if (settledByAnother)
+  if (facts.settledByAnother)
     return nothing(
       'duplicate_payment',
       `a virtual account was issued for ${order.merchantUid}, already paid`,
     );
-  const virtualAccount = {
-    bankCode: payment.vbank_code,
-    bankName: payment.vbank_name,
-    accountNumber: payment.vbank_num ?? '',
-    holder: payment.vbank_holder,
-    dueAt: seconds(payment.vbank_date) ?? null,
-  };
-  const next = move(
-    { order, payment, settledByAnother, ...facts },
+  return changed(
     'vbank_issued',
-    { virtualAccount },
+    'a virtual account was issued',
+    move(facts, 'vbank_issued', {}),
   );
-  return changed('vbank_issued', 'a virtual account was issued', next);
 }
 
 function decideFailed(facts: Facts): Decision {
@@ -165,7 +186,22 @@ function decideFailed(facts: Facts): Decision {
     'failed',
     reason,
     move(facts, 'failed', {
-      failedAt: seconds(facts.payment.failed_at),
+      failedAt: seconds(facts.payment.failed_at) ?? facts.now,
+      reason,
+    }),
+  );
+}
+
+/** A virtual account revoked before any deposit: the order it waited for is open again. */
+function decideRevoked(facts: Facts): Decision {
+  const reason = 'the virtual account was revoked before any deposit';
+  if (facts.order.status !== 'vbank_issued' || !facts.ownPayment)
+    return nothing('cancelled', `${reason}; nothing was paid`);
+  return changed(
+    'cancelled',
+    reason,
+    move(facts, 'failed', {
+      failedAt: seconds(facts.payment.cancelled_at) ?? facts.now,
       reason,
     }),
   );
@@ -192,13 +228,9 @@ function decideRefunded(facts: Facts): Decision {
     );
   }
   const next = move(facts, outcome, {
+    paidAt: seconds(payment.paid_at),
     cancelledAmount: payment.cancel_amount,
     cancelledAt: seconds(payment.cancelled_at) ?? facts.now,
-    // A partial refund of a payment the order never saw also tells that it was paid.
-    ...(ownPayment ? {} : { paidAt: seconds(payment.paid_at) }),
-    requireSameImpUid: ownPayment,
-    requireCancelledAmountBelow:
-      payment.cancel_amount > 0 ? payment.cancel_amount : null,
   });
   const reason = partial
     ? `${payment.cancel_amount} of ${payment.amount} refunded`
@@ -208,23 +240,21 @@ function decideRefunded(facts: Facts): Decision {
 
 function decideForged(facts: Facts): Decision {
   const { order, payment, remaining } = facts;
-  const reason = `paid ${payment.amount} ${payment.currency}, the order expects ${order.amount} ${order.currency}`;
-  const nothingPaid =
-    payment.status === 'failed' ||
-    (payment.status === 'ready' && payment.pay_method !== 'vbank');
-  if (nothingPaid) return nothing('forgery', `${reason}; nothing was paid`);
-  // A virtual account not yet deposited has nothing to refund: flag it now, refund on deposit.
-  const refundable = remaining > 0 && payment.status !== 'ready';
+  const reason = forgeryReason(facts);
   const refund =
-    refundable && facts.policy.forgeryPolicy === 'cancel'
-      ? refundOf(facts, 'forged amount')
+    remaining > 0 && facts.policy.forgeryPolicy === 'cancel'
+      ? refundOf(payment, remaining, 'forged amount')
       : null;
-  if (facts.settledByAnother)
+  // The order belongs to another payment (settled, or waiting for the buyer's own deposit).
+  if (
+    facts.settledByAnother ||
+    (order.status === 'vbank_issued' && !facts.ownPayment)
+  )
     return { outcome: 'forgery', reason, refund, transition: null };
   const alreadyRecorded =
     facts.ownPayment &&
     (order.status === 'forgery_cancelled' ||
-      (order.status === 'forgery_flagged' && !refund));
+      (order.status === 'forgery_flagged' && refund === null && remaining > 0));
   if (alreadyRecorded) return nothing('forgery', `${reason}; already recorded`);
   const moneyBack = refund !== null || remaining === 0;
   const next = move(
@@ -232,25 +262,28 @@ function decideForged(facts: Facts): Decision {
     moneyBack ? 'forgery_cancelled' : 'forgery_flagged',
     {
       reason,
-      ...(moneyBack
-        ? { cancelledAmount: payment.amount, cancelledAt: facts.now }
-        : {}),
+      cancelledAmount: moneyBack ? payment.amount : payment.cancel_amount,
+      cancelledAt: moneyBack ? facts.now : null,
     },
   );
   return { outcome: 'forgery', reason, refund, transition: next };
 }
 
+function forgeryReason({ order, payment }: Facts): string {
+  return `paid ${payment.amount} ${payment.currency}, the order expects ${order.amount} ${order.currency}`;
+}
+
 function duplicate(facts: Facts): Decision {
   const refund =
     facts.policy.forgeryPolicy === 'cancel'
-      ? refundOf(facts, 'duplicate payment')
+      ? refundOf(facts.payment, facts.remaining, 'duplicate payment')
       : null;
   const reason = `order ${facts.order.merchantUid} was already settled by ${facts.order.impUid ?? 'another payment'}`;
   return { outcome: 'duplicate_payment', reason, transition: null, refund };
 }
 
 /** Refund what is left of the payment; the checksum makes a second, concurrent refund fail instead of paying twice. */
-function refundOf({ payment, remaining }: Facts, reason: string): Refund {
+function refundOf(payment: Payment, remaining: number, reason: string): Refund {
   return {
     impUid: payment.imp_uid,
     amount: remaining,
@@ -259,18 +292,28 @@ function refundOf({ payment, remaining }: Facts, reason: string): Refund {
   };
 }
 
+/** A transition that sets every field the order's payment state owns: what is not given is cleared. */
 function move(
   { order, payment }: Facts,
   to: TargetStatus,
-  details: Partial<OrderTransition>,
+  details: Partial<
+    Pick<
+      OrderTransition,
+      'paidAt' | 'failedAt' | 'cancelledAt' | 'cancelledAmount' | 'reason'
+    >
+  >,
 ): OrderTransition {
   return {
     merchantUid: order.merchantUid,
-    from: ALLOWED_FROM[to],
+    expectedVersion: order.version,
     to,
     impUid: payment.imp_uid,
-    requireSameImpUid: false,
-    requireCancelledAmountBelow: null,
+    paidAt: null,
+    failedAt: null,
+    cancelledAt: null,
+    cancelledAmount: 0,
+    virtualAccount: virtualAccountOf(payment),
+    reason: null,
     ...details,
   };
 }
@@ -285,9 +328,4 @@ function changed(
 
 function nothing(outcome: VerificationOutcome, reason: string): Decision {
   return { outcome, reason, transition: null, refund: null };
-}
-
-/** iamport's timestamps are UNIX seconds, 0 when the event has not happened. */
-function seconds(value: number | null | undefined): Date | undefined {
-  return value ? new Date(value * 1000) : undefined;
 }

@@ -20,25 +20,32 @@ import {
 import type { OutboxEvent } from '../ports/outbox.js';
 import { decide } from './decide.js';
 import type { Decision } from './decision.js';
+import { FreshLookups } from './fresh-lookup.js';
+import { isBehind } from './payment-facts.js';
+import { recordOf, sameRecord } from './payment-record.js';
 import { PaymentRefunder } from './payment-refunder.js';
-import { SingleFlight } from './single-flight.js';
-import type { ForgeryPolicy } from './verification-outcome.js';
+import type { VerificationPolicy } from './verification-outcome.js';
 import type {
   VerificationRequest,
   VerificationSource,
 } from './verification-request.js';
 import type { VerificationResult } from './verification-result.js';
 
-// A conditional update that loses a race is decided again on the fresh order;
-// more rounds than this means the order changes faster than it can be read.
-const MAX_ROUNDS = 4;
+// A write that loses a race is decided again on what is stored now; more
+// rounds than this means the order changes faster than it can be read.
+const MAX_ROUNDS = 8;
+
+/** Outcomes that say nothing about the payment itself: nothing is recorded for them. */
+const NOT_RECORDED = new Set(['merchant_uid_mismatch', 'sandbox_rejected']);
 
 /**
- * The only way an order changes. Fetches the payment from iamport, loads the
- * order by the payment's own merchant_uid, decides, refunds when the decision
- * says so, applies the transition through the repository and, once it is
- * committed, tells the handlers. Idempotent: calling it again for a settled
- * payment changes nothing and runs no handler.
+ * The only way an order changes. Fetches the payment from iamport (a lookup
+ * that started after the caller asked), loads the order by the payment's own
+ * merchant_uid and the module's record of the payment, decides, refunds when
+ * the decision says so, and writes the transition, the record and the event
+ * as a compare-and-set on exactly what it read; a lost race is read and
+ * decided again. Once committed, the handlers are told. Idempotent: calling
+ * it again for a settled payment changes nothing and runs no handler.
  *
  * Throws an `IamportError` when iamport cannot be asked, and whatever the
  * repository throws when the database fails; the order is then untouched.
@@ -46,10 +53,7 @@ const MAX_ROUNDS = 4;
 @Injectable()
 export class PaymentVerificationService {
   private readonly logger = new Logger('PaymentVerification');
-  /** Lookups in flight by imp_uid: concurrent verifications of one payment share one lookup. */
-  private readonly lookups = new SingleFlight<Payment | null>();
-  /** Verifications in flight by imp_uid and claimed merchant_uid (the redirect and its webhook, duplicates). */
-  private readonly verifications = new SingleFlight<VerificationResult>();
+  private readonly lookups = new FreshLookups<Payment | null>();
 
   constructor(
     private readonly client: IamportClient,
@@ -60,26 +64,7 @@ export class PaymentVerificationService {
     private readonly delivery: IamportEventDelivery,
   ) {}
 
-  /**
-   * Concurrent verifications of the same payment (with the same claim) in
-   * this process share one run: the first reports what it changed, the others
-   * the same outcome with `changed: false`. Across processes, the database's
-   * conditional update does the same job.
-   */
-  verify(request: VerificationRequest): Promise<VerificationResult> {
-    if (!request.impUid) return this.verifyAlone(request);
-    const key = `${request.impUid}\u0000${request.merchantUid ?? ''}`;
-    const { result, shared } = this.verifications.join(key, () =>
-      this.verifyAlone(request),
-    );
-    return shared
-      ? result.then((done) => ({ ...done, changed: false, refundedAmount: 0 }))
-      : result;
-  }
-
-  private async verifyAlone(
-    request: VerificationRequest,
-  ): Promise<VerificationResult> {
+  async verify(request: VerificationRequest): Promise<VerificationResult> {
     const payment = await this.fetchPayment(request);
     if (payment === null) {
       return {
@@ -99,8 +84,8 @@ export class PaymentVerificationService {
 
   /**
    * The second half of `verify`, for a payment already fetched from iamport
-   * (reconciliation looks payments up a hundred at a time). Never pass a
-   * payment that did not come from iamport's API.
+   * (reconciliation looks payments up in lists). Never pass a payment that did
+   * not come from iamport's API.
    */
   async settle(
     fetched: Payment,
@@ -109,97 +94,118 @@ export class PaymentVerificationService {
     let payment = fetched;
     let refundedAmount = 0;
     let refusal: string | null = null;
+    // What the refund was for: a round decided after our own refund sees only a refunded payment.
+    let refundedFor: Decision | null = null;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const order = await this.orders.findByMerchantUid(payment.merchant_uid);
-      const decideFor = (current: Payment, forgeryPolicy: ForgeryPolicy) =>
+      const [order, stored] = await Promise.all([
+        this.findOrder(payment.merchant_uid),
+        this.orders.findPaymentRecord(payment.imp_uid),
+      ]);
+      if (stored && isBehind(payment, stored)) {
+        // Another instance saw a newer state of this payment: decide on that, never on this one.
+        payment = (await this.lookup(payment.imp_uid)) ?? payment;
+        continue;
+      }
+      const decideOn = (current: Payment) =>
         decide({
           order,
           payment: current,
-          policy: {
-            includeSandbox: this.options.includeSandbox,
-            forgeryPolicy,
-          },
+          policy: this.policy(refusal !== null),
           claimedMerchantUid: request.merchantUid || null,
           now: new Date(),
         });
-      let decision = decideFor(
-        payment,
-        refusal ? 'flag' : this.options.forgeryPolicy,
-      );
+      let decision = decideOn(payment);
       if (decision.refund) {
         const refunded = await this.refunder.refund(decision.refund);
         payment = refunded.payment;
         refundedAmount += refunded.amount;
+        if (refunded.amount > 0) refundedFor = decision;
         // iamport will not refund it (a paid virtual account needs the buyer's bank account):
         // record it as flagged for a person, instead of failing on every retry.
         refusal = refunded.refusal;
-        if (refusal) decision = flagged(decideFor(payment, 'flag'), refusal);
+        if (refusal) decision = flagged(decideOn(payment), refusal);
       } else if (refusal) {
         decision = flagged(decision, refusal);
       }
-      const base = {
-        outcome: decision.outcome,
+      const transition = order === null ? null : decision.transition;
+      const after =
+        order && transition ? afterTransition(order, transition) : order;
+      const reported =
+        transition === null && refundedFor ? refundedFor : decision;
+      const result: VerificationResult = {
+        outcome: reported.outcome,
         merchantUid: payment.merchant_uid,
         impUid: payment.imp_uid,
+        order: after,
         payment,
+        changed: transition !== null || refundedAmount > 0,
+        refundedAmount,
+        refundRefused: refusal,
+        reason: reported.reason,
       };
-      const transition = decision.transition;
-      if (transition === null || order === null) {
-        return {
-          ...base,
-          order,
-          changed: refundedAmount > 0,
-          refundedAmount,
-          refundRefused: refusal,
-          reason: decision.reason,
-        };
+      if (NOT_RECORDED.has(decision.outcome)) return result;
+      const record = recordOf(payment, after, decision, stored);
+      if (transition === null && sameRecord(stored, record)) return result;
+      const event =
+        after && transition
+          ? outboxEvent(after, payment, transition, request.source)
+          : null;
+      if (await this.orders.commit({ transition, record, event })) {
+        if (transition && event) {
+          this.logger.debug(
+            `${after!.merchantUid}: ${order!.status} → ${after!.status} by ${payment.imp_uid} (${request.source})`,
+          );
+          await this.delivery.deliver(event);
+        }
+        return result;
       }
-      const moved = afterTransition(order, transition);
-      const event = outboxEvent(moved, payment, transition, request.source);
-      if (await this.orders.applyTransition(transition, event)) {
-        this.logger.debug(
-          `${moved.merchantUid}: ${order.status} → ${moved.status} by ${payment.imp_uid} (${request.source})`,
-        );
-        await this.delivery.deliver(event);
-        return {
-          ...base,
-          order: moved,
-          changed: true,
-          refundedAmount,
-          refundRefused: refusal,
-          reason: decision.reason,
-        };
-      }
-      // Another instance moved the order between our read and our write: decide again on what it did.
+      // Another instance wrote the order or the record between our read and our write: decide again.
     }
     throw new Error(
       `order ${payment.merchant_uid} kept changing during verification of ${payment.imp_uid}`,
     );
   }
 
-  private async fetchPayment({
+  private policy(refundRefused: boolean): VerificationPolicy {
+    return {
+      includeSandbox: this.options.includeSandbox,
+      forgeryPolicy: refundRefused ? 'flag' : this.options.forgeryPolicy,
+      unknownOrderPolicy: refundRefused
+        ? 'flag'
+        : this.options.unknownOrderPolicy,
+    };
+  }
+
+  /** The order with exactly the payment's merchant_uid (a repository that matches loosely is not trusted). */
+  private async findOrder(merchantUid: string): Promise<IamportOrder | null> {
+    const order = await this.orders.findByMerchantUid(merchantUid);
+    return order && order.merchantUid === merchantUid ? order : null;
+  }
+
+  private fetchPayment({
     impUid,
     merchantUid,
   }: VerificationRequest): Promise<Payment | null> {
-    if (impUid) return this.sharedLookup(impUid);
+    if (impUid) return this.lookup(impUid);
     // The redirect may carry no imp_uid (pre-validation failed, some PGs): take the order's newest payment.
     if (merchantUid)
       return this.client.findPaymentByMerchantUid(merchantUid, {
         includeSandbox: true,
       });
-    return null;
+    return Promise.resolve(null);
   }
 
-  private sharedLookup(impUid: string): Promise<Payment | null> {
+  /** A lookup that started after this call: concurrent callers share the next one, never an older one. */
+  private lookup(impUid: string): Promise<Payment | null> {
     // Test-channel payments are fetched too, so that they are refused by name instead of looking unknown.
-    const lookup = () =>
+    return this.lookups.lookup(impUid, () =>
       this.client
         .getPayment(impUid, { includeSandbox: true })
         .catch((error: unknown) => {
           if (error instanceof IamportNotFoundError) return null;
           throw error;
-        });
-    return this.lookups.join(impUid, lookup).result;
+        }),
+    );
   }
 }
 
@@ -217,7 +223,8 @@ function afterTransition(
     ...order,
     status: transition.to,
     impUid: transition.impUid,
-    cancelledAmount: transition.cancelledAmount ?? order.cancelledAmount,
+    cancelledAmount: transition.cancelledAmount,
+    version: order.version + 1,
   };
 }
 

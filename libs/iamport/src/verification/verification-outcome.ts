@@ -28,4 +28,6 @@ export interface VerificationPolicy {
   includeSandbox: boolean;
   /** Refund a forged or duplicate payment (`cancel`), or only record it (`flag`). */
   forgeryPolicy: ForgeryPolicy;
+  /** Refund a payment for an order the shop does not know (`cancel`), or flag it for a person (`flag`). */
+  unknownOrderPolicy: ForgeryPolicy;
 }
