@@ -7,6 +7,20 @@ const STATUSES: ReadonlySet<string> = new Set([
   'failed',
 ]);
 
+// The timestamps verification reads or stores. UNIX seconds; iamport sends 0 for
+// "has not happened". Whether it may also send null is not documented: null and
+// a missing field are read as 0 (both mean "no time"), anything else that is not
+// a whole number of seconds up to year 9999 is a malformed answer.
+const TIMESTAMPS = [
+  'started_at',
+  'paid_at',
+  'failed_at',
+  'cancelled_at',
+  'vbank_date',
+  'vbank_issued_at',
+] as const;
+const LATEST_SECOND = 253_402_300_799;
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -32,7 +46,30 @@ export function isPayment(value: unknown): value is Payment {
     value.currency = 'KRW';
   if (typeof value.currency !== 'string') return false;
   if (value.sandbox !== true) value.sandbox = false;
-  return true;
+  for (const field of TIMESTAMPS) {
+    const at = value[field];
+    if (at === undefined || at === null) value[field] = 0;
+    else if (!isTimestamp(at)) return false;
+  }
+  return (
+    value.cancel_history === undefined ||
+    value.cancel_history === null ||
+    (Array.isArray(value.cancel_history) &&
+      value.cancel_history.every(
+        (entry) =>
+          isRecord(entry) &&
+          isAmount(entry.amount) &&
+          (entry.cancelled_at === undefined || isTimestamp(entry.cancelled_at)),
+      ))
+  );
+}
+
+function isTimestamp(value: unknown): value is number {
+  return (
+    Number.isSafeInteger(value) &&
+    (value as number) >= 0 &&
+    (value as number) <= LATEST_SECOND
+  );
 }
 
 export function isPaymentList(value: unknown): value is Payment[] {
