@@ -36,15 +36,10 @@ export type TargetStatus = Exclude<OrderStatus, 'pending'>;
 export const ALLOWED_FROM: Readonly<
   Record<Exclude<OrderStatus, 'pending'>, readonly OrderStatus[]>
 > = {
-  // A retry after a failure, or after a forged payment was refunded, is a new chance to pay;
-  // a newer virtual account replaces one nobody deposited into (either may still be paid).
-  vbank_issued: [
-    'pending',
-    'failed',
-    'vbank_issued',
-    'forgery_cancelled',
-    'forgery_flagged',
-  ],
+  // A retry after a failure, or after a forged payment was refunded, is a new chance to pay.
+  // A second virtual account does not replace the first (their notifications interleave: the
+  // order would flip between them); either may still be deposited into and pay the order.
+  vbank_issued: ['pending', 'failed', 'forgery_cancelled', 'forgery_flagged'],
   paid: [
     'pending',
     'failed',

@@ -115,6 +115,9 @@ export class PaymentVerificationService {
           now: new Date(),
         });
       let decision = decideOn(payment);
+      // A refund is decided only on facts that never revert (the amount differs from the order's,
+      // another payment settled the order, the shop has no such order), so a refund made before
+      // a write that then loses the race is still right when the loop decides again.
       if (decision.refund) {
         const refunded = await this.refunder.refund(decision.refund);
         payment = refunded.payment;
