@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
+  type ReconcileOptions,
   ReconciliationService,
   type ReconciliationSummary,
 } from 'nestjs-iamport';
@@ -17,6 +18,7 @@ import {
   startSampleApp,
 } from '../support/sample-app.fixture.js';
 import {
+  changedBy,
   createStaleOrders,
   ENDING_NAMES,
   expectedSettlement,
@@ -27,10 +29,12 @@ import {
   startOfNextSecond,
   statusesOf,
   stillOpen,
+  sweptOf,
 } from './stale-orders.js';
 
 const PER_ENDING = 38;
 const ORDERS = PER_ENDING * ENDING_NAMES.length; // 304: at least three batches
+const FRESH_PER_ENDING = 13; // 104: a batch of 100 and one of 4
 
 /**
  * A second instance of the sample app on the same database and the same
@@ -70,6 +74,14 @@ const sum = (
   key: 'examined' | 'lookups' | 'changed' | 'failed',
 ) => summaries.reduce((total, summary) => total + summary[key], 0);
 
+const sumSwept = (
+  summaries: ReconciliationSummary[],
+  key: keyof ReconciliationSummary['swept'],
+) => summaries.reduce((total, summary) => total + summary.swept[key], 0);
+
+/** The sweep's listings per run: `status/paid` and `status/cancelled`, one page each. */
+const LISTINGS = 2;
+
 describe.each<DatabaseKind>(['postgres', 'mariadb'])(
   'two reconciliations at once on %s',
   (kind) => {
@@ -95,7 +107,9 @@ describe.each<DatabaseKind>(['postgres', 'mariadb'])(
       }
     });
 
-    const bothAtOnce = async (): Promise<ReconciliationSummary[]> => {
+    const bothAtOnce = async (
+      options: Omit<ReconcileOptions, 'olderThanMs'> = {},
+    ): Promise<ReconciliationSummary[]> => {
       if (!shop || !second)
         throw new Error(`the ${kind} instances did not start`);
       const services = [
@@ -104,60 +118,164 @@ describe.each<DatabaseKind>(['postgres', 'mariadb'])(
       ];
       await startOfNextSecond();
       return Promise.all(
-        services.map((service) => service.reconcile({ olderThanMs: 0 })),
+        services.map((service) =>
+          service.reconcile({ olderThanMs: 0, ...options }),
+        ),
       );
     };
+    const calls = async () => (await shop!.sim.stats()).calls;
+    const madeBetween =
+      (before: Record<string, number>, after: Record<string, number>) =>
+      (operation: string) =>
+        (after[operation] ?? 0) - (before[operation] ?? 0);
 
+    // The order phases alone (no sweep), so that every count is exact: which run sweeps while the
+    // other still settles is left to the last test.
     it(`${ORDERS} stale orders: each examined by exactly one run, looked up once, settled once`, async () => {
       await shop!.sim.fault({ kind: 'drop_webhook', ratio: 1 });
       orders = await createStaleOrders(shop!, PER_ENDING);
       expect(await statusesOf(shop!, orders)).toEqual({ pending: ORDERS });
 
-      const before = await shop!.sim.stats();
-      const runs = await bothAtOnce();
-      const after = await shop!.sim.stats();
-      const made = (operation: string) =>
-        after.calls[operation] - before.calls[operation];
+      const before = await calls();
+      const runs = await bothAtOnce({ sweepWindowMs: 0 });
+      const made = madeBetween(before, await calls());
       console.log(
         `two reconciliations at once (${kind}): examined ${runs.map((run) => run.examined).join(' + ')}, ` +
-          `batches ${runs.map((run) => run.batch).join(' + ')}, ${made('getPaymentListByImpUid')} lookups, ` +
+          `batches ${runs.map((run) => run.batch).join(' + ')}, ${made('getAllPaymentsByMerchantUid')} lookups, ` +
           `${runs.map((run) => run.durationMs).join(' / ')} ms`,
       );
 
       // Each order went to one run: the claims split them, the lookups did not double.
       expect(sum(runs, 'examined')).toBe(ORDERS);
-      for (const run of runs) expect(run.examined).toBeGreaterThan(0);
+      for (const run of runs) {
+        expect(run.examined).toBeGreaterThan(0);
+        // One findAll per order it claimed (each has at most one payment).
+        expect(run.lookups).toBe(run.examined);
+        expect(run.swept).toEqual({ listed: 0, verified: 0, failed: 0 });
+      }
       expect(sum(runs, 'failed')).toBe(0);
       expect(sumOutcomes(runs)).toEqual(outcomesOf(orders));
-      expect(made('getPaymentListByImpUid')).toBe(sum(runs, 'lookups'));
-      // Full batches, but for at most one smaller last batch per run.
-      expect(made('getPaymentListByImpUid')).toBeLessThanOrEqual(
-        Math.ceil(ORDERS / 100) + runs.length - 1,
-      );
-      expect(made('getPaymentByImpUid')).toBe(0);
-      expect(made('cancelPayment')).toBe(PER_ENDING);
+      expect({
+        getAllPaymentsByMerchantUid: made('getAllPaymentsByMerchantUid'),
+        getPaymentsByStatus: made('getPaymentsByStatus'),
+        getPaymentListByImpUid: made('getPaymentListByImpUid'),
+        getPaymentByImpUid: made('getPaymentByImpUid'),
+        cancelPayment: made('cancelPayment'),
+      }).toEqual({
+        getAllPaymentsByMerchantUid: ORDERS,
+        getPaymentsByStatus: 0,
+        getPaymentListByImpUid: 0,
+        getPaymentByImpUid: 0,
+        cancelPayment: PER_ENDING,
+      });
       // Every order ended right, once: one event, one handler run, one refund per forgery.
-      expect(sum(runs, 'changed')).toBe(
-        ORDERS - stillOpen(orders).length + PER_ENDING,
-      );
+      expect(sum(runs, 'changed')).toBe(changedBy(orders));
       expect(await settlementOf(shop!, orders)).toEqual(
         expectedSettlement(orders),
       );
     });
 
-    it('two more runs at once look at each open order once and change nothing', async () => {
+    it('two more runs at once, with their sweeps, look at each open order once and change nothing', async () => {
       expect(orders).toHaveLength(ORDERS);
       const state = await shopState(shop!);
-      const before = await shop!.sim.stats();
+      const before = await calls();
       const runs = await bothAtOnce();
-      const after = await shop!.sim.stats();
+      const made = madeBetween(before, await calls());
 
-      expect(sum(runs, 'examined')).toBe(stillOpen(orders).length);
+      const open = stillOpen(orders);
+      expect(sum(runs, 'examined')).toBe(open.length);
+      for (const run of runs) {
+        expect(run.lookups).toBe(run.examined + LISTINGS);
+        // Each run lists every recent payment; all are recorded as they are.
+        expect(run.swept).toEqual({
+          listed: sweptOf(orders),
+          verified: 0,
+          failed: 0,
+        });
+        expect(run.unaccounted).toEqual([]);
+        expect(run.flagged).toEqual([]);
+      }
       expect(sum(runs, 'changed')).toBe(0);
       expect(sum(runs, 'failed')).toBe(0);
       expect(sumOutcomes(runs)).toEqual(outcomesOf(orders, 'againOutcome'));
-      expect(after.calls.cancelPayment).toBe(before.calls.cancelPayment);
+      expect({
+        getAllPaymentsByMerchantUid: made('getAllPaymentsByMerchantUid'),
+        getPaymentsByStatus: made('getPaymentsByStatus'),
+        getPaymentByImpUid: made('getPaymentByImpUid'),
+        cancelPayment: made('cancelPayment'),
+      }).toEqual({
+        getAllPaymentsByMerchantUid: open.length,
+        getPaymentsByStatus: runs.length * LISTINGS,
+        getPaymentByImpUid: 0,
+        cancelPayment: 0,
+      });
       expect(await shopState(shop!)).toEqual(state);
+    });
+
+    it('new stale orders, one run sweeping while the other still settles: each order examined once, settled once, refunded once', async () => {
+      expect(orders).toHaveLength(ORDERS);
+      const open = stillOpen(orders);
+      // A first batch of 100 for one run and a few orders for the other, which then sweeps
+      // (their payments not recorded yet) while the first is still at its batch.
+      const fresh = await createStaleOrders(shop!, FRESH_PER_ENDING);
+      const all = [...orders, ...fresh];
+      const before = await calls();
+      const runs = await bothAtOnce();
+      const made = madeBetween(before, await calls());
+
+      console.log(
+        `two reconciliations at once, sweeps overlapping (${kind}): examined ${runs.map((run) => run.examined).join(' + ')}, ` +
+          `swept ${runs.map((run) => `${run.swept.listed} listed / ${run.swept.verified} verified`).join(' + ')}, ` +
+          `${made('cancelPayment')} refund calls, ${runs.map((run) => run.durationMs).join(' / ')} ms`,
+      );
+      expect(sum(runs, 'examined')).toBe(open.length + fresh.length);
+      expect(sum(runs, 'failed')).toBe(0);
+      for (const run of runs) {
+        expect(run.lookups).toBe(run.examined + LISTINGS);
+        expect(run.swept.failed).toBe(0);
+        expect(run.unaccounted).toEqual([]);
+        expect(run.flagged).toEqual([]);
+      }
+      expect(made('getAllPaymentsByMerchantUid')).toBe(
+        open.length + fresh.length,
+      );
+      expect(made('getPaymentsByStatus')).toBe(runs.length * LISTINGS);
+      // Per payment: what the order phases decided, plus one outcome per payment a sweep verified
+      // again (settled already, or concurrently: then the one that lost decided nothing new).
+      const expected = outcomesOf(fresh);
+      for (const [outcome, count] of Object.entries(
+        outcomesOf(orders, 'againOutcome'),
+      ))
+        expected[outcome] = (expected[outcome] ?? 0) + count;
+      const outcomes = sumOutcomes(runs);
+      const extra = Object.fromEntries(
+        Object.entries(outcomes).map(([outcome, count]) => [
+          outcome,
+          count - (expected[outcome] ?? 0),
+        ]),
+      );
+      expect(Object.keys(outcomes).sort()).toEqual(
+        Object.keys(expected).sort(),
+      );
+      for (const count of Object.values(extra))
+        expect(count).toBeGreaterThanOrEqual(0);
+      expect(Object.values(extra).reduce((a, b) => a + b, 0)).toBe(
+        sumSwept(runs, 'verified'),
+      );
+      // Every order ended right, once: one event, one handler run, one refund per forgery
+      // (a second refund of the same payment is refused by its checksum).
+      expect(await settlementOf(shop!, all)).toEqual(expectedSettlement(all));
+      const successfulRefunds = (
+        await shop!.sim.control<Array<Record<string, any>>>(
+          'GET',
+          '/_sim/payments',
+        )
+      )
+        .filter((payment) =>
+          fresh.some((order) => order.impUid === payment.imp_uid),
+        )
+        .reduce((total, payment) => total + payment.cancel_history.length, 0);
+      expect(successfulRefunds).toBe(FRESH_PER_ENDING);
     });
   },
 );

@@ -1,4 +1,4 @@
-import { ReconciliationService } from 'nestjs-iamport';
+import { IAMPORT_DEFAULTS, ReconciliationService } from 'nestjs-iamport';
 import { In, IsNull, Not } from 'typeorm';
 import { OrderEntity } from '../../apps/sample/src/persistence/order.entity.js';
 import { TypeOrmReconciliationRepository } from '../../apps/sample/src/persistence/typeorm-reconciliation.repository.js';
@@ -8,14 +8,17 @@ import {
   startSampleApp,
 } from '../support/sample-app.fixture.js';
 import {
+  changedBy,
   createStaleOrders,
   ENDING_NAMES,
   ENDINGS,
   expectedSettlement,
+  inClaimOrder,
   settlementOf,
   type StaleOrder,
   statusesOf,
   stillOpen,
+  sweptOf,
   untouched,
 } from './stale-orders.js';
 
@@ -90,6 +93,9 @@ const only = (map: Map<string, string>, orders: readonly StaleOrder[]) =>
     orders.map((order) => [order.merchantUid, map.get(order.merchantUid)]),
   );
 
+/** The sweep's listings: `status/paid` and `status/cancelled`, one page each. */
+const LISTINGS = 2;
+
 describe('reconciliation resumed after an interruption (postgres)', () => {
   const stale = useStaleShop();
 
@@ -98,9 +104,22 @@ describe('reconciliation resumed after an interruption (postgres)', () => {
     expect(await statusesOf(shop, orders)).toEqual({ pending: ORDERS });
     const service = shop.app.get(ReconciliationService);
 
-    const first = await service.reconcile({ olderThanMs: 0, maxOrders: 100 });
-    expect(first).toMatchObject({ examined: 100, batch: 1, failed: 0 });
+    // Stopped after its first batch: it never reached the sweep (a run that sweeps would settle
+    // the paid payments of the orders it did not claim).
+    const first = await service.reconcile({
+      olderThanMs: 0,
+      maxOrders: 100,
+      sweepWindowMs: 0,
+    });
     const afterFirst = await splitByReconciled(shop, orders);
+    expect(first).toMatchObject({
+      examined: 100,
+      batch: 1,
+      lookups: 100,
+      changed: changedBy(afterFirst.looked),
+      failed: 0,
+      swept: { listed: 0, verified: 0, failed: 0 },
+    });
     // The oldest 100 were looked at and settled; the rest were not touched at all.
     expect(afterFirst.ids).toEqual(await lowestIds(shop, 100));
     const settlement = await settlementOf(shop, orders);
@@ -120,9 +139,14 @@ describe('reconciliation resumed after an interruption (postgres)', () => {
     const second = await service.reconcile({ olderThanMs: 0 });
     // The rest, and (a new run is a new window) the orders the first run left open.
     const reopened = stillOpen(afterFirst.looked);
+    const examined = afterFirst.left.length + reopened.length;
     expect(second).toMatchObject({
-      examined: afterFirst.left.length + reopened.length,
+      examined,
+      lookups: examined + LISTINGS,
+      changed: changedBy(afterFirst.left),
       failed: 0,
+      swept: { listed: sweptOf(orders), verified: 0, failed: 0 },
+      unaccounted: [],
     });
     expect(await settlementOf(shop, orders)).toEqual(
       expectedSettlement(orders),
@@ -134,6 +158,7 @@ describe('reconciliation resumed after an interruption (postgres)', () => {
     const rows = await shop.dataSource.getRepository(OrderEntity).findBy({
       merchantUid: In(settledFirst.map((order) => order.merchantUid)),
     });
+    expect(rows).toHaveLength(settledFirst.length);
     for (const row of rows)
       expect(row.reconciledAt?.toISOString()).toBe(
         reconciledAt.get(row.merchantUid),
@@ -145,10 +170,11 @@ describe('reconciliation resumed after an interruption (postgres)', () => {
 describe('reconciliation when iamport fails mid-way (postgres)', () => {
   const stale = useStaleShop();
 
-  it('the run fails at its second batch, changes nothing there, and a later run settles everything', async () => {
+  it('iamport goes down at the second batch: the run ends, counts those orders failed, changes nothing there, and a later run settles everything', async () => {
     const { shop, orders } = stale;
     const service = shop.app.get(ReconciliationService);
-    // iamport breaks right before the second batch's lookup (the first attempt and both retries).
+    // iamport answers 503 to everything from right before the second batch's lookups on (their
+    // retries included), until the run is over: the sweep's listings fail too.
     const repository = shop.app.get(TypeOrmReconciliationRepository);
     const claim = repository.claimStaleOrders.bind(repository);
     let claims = 0;
@@ -156,44 +182,88 @@ describe('reconciliation when iamport fails mid-way (postgres)', () => {
       if (++claims === 2)
         await shop.sim.fault({
           kind: 'http_error',
-          operation: 'getPaymentListByImpUid',
+          operation: '*',
           status: 503,
-          times: 3,
+          ratio: 1,
         });
       return claim(request);
     };
-    let failure: unknown = null;
-    let failedOrders = 0;
+    const before = (await shop.sim.stats()).calls;
+    let run;
     try {
-      failedOrders = (await service.reconcile({ olderThanMs: 0 })).failed;
-    } catch (error) {
-      failure = error;
+      // No backoff, so that the next run may take the failed orders again at once.
+      run = await service.reconcile({ olderThanMs: 0, retryBaseMs: 0 });
     } finally {
       repository.claimStaleOrders = claim;
       await shop.sim.control('DELETE', '/_sim/faults');
       await shop.sim.fault({ kind: 'drop_webhook', ratio: 1 });
     }
-    // It says so: it throws (or reports failed orders).
-    if (failure === null) expect(failedOrders).toBeGreaterThan(0);
-    else
-      expect(failure instanceof Error ? failure.message : failure).toMatch(
-        /getPaymentListByImpUid.*503/,
-      );
+    const after = (await shop.sim.stats()).calls;
+    const made = (operation: string) =>
+      (after[operation] ?? 0) - (before[operation] ?? 0);
 
     // The first batch is settled; the second, which could not be verified, is untouched.
     const { looked, left } = await splitByReconciled(shop, orders);
-    expect([looked.length, left.length]).toEqual([100, ORDERS - 100]);
+    const inFirstBatch = new Set(
+      (await inClaimOrder(shop, orders))
+        .slice(0, 100)
+        .map((order) => order.merchantUid),
+    );
+    const first = orders.filter((order) => inFirstBatch.has(order.merchantUid));
+    const failed = orders.filter(
+      (order) => !inFirstBatch.has(order.merchantUid),
+    );
+    // It says so, and it ended: every order was claimed once, the failed ones marked attempted.
+    expect(run).toMatchObject({
+      examined: ORDERS,
+      batch: 2,
+      // Only the calls iamport answered: the first batch's.
+      lookups: 100,
+      changed: changedBy(first),
+      failed: ORDERS - 100,
+      swept: { listed: 0, verified: 0, failed: LISTINGS },
+    });
+    const attempts = 1 + IAMPORT_DEFAULTS.maxRetries;
+    expect({
+      getAllPaymentsByMerchantUid: made('getAllPaymentsByMerchantUid'),
+      getPaymentsByStatus: made('getPaymentsByStatus'),
+      cancelPayment: made('cancelPayment'),
+    }).toEqual({
+      getAllPaymentsByMerchantUid: 100 + failed.length * attempts,
+      getPaymentsByStatus: LISTINGS * attempts,
+      cancelPayment: first.filter((order) => order.ending === 'forged').length,
+    });
+    expect([looked.length, left.length]).toEqual([ORDERS, 0]);
     const settlement = await settlementOf(shop, orders);
-    expect(only(settlement, looked)).toEqual(expectedSettlement(looked));
-    expect(only(settlement, left)).toEqual(untouched(left));
-    const refunds = looked.filter((order) => order.ending === 'forged').length;
-    expect((await shop.sim.stats()).calls.cancelPayment).toBe(refunds);
+    expect(only(settlement, first)).toEqual(expectedSettlement(first));
+    expect(only(settlement, failed)).toEqual(untouched(failed));
+    // Each failed order counts one failure, and may be tried again from its attempt on.
+    const rows = await shop.dataSource.getRepository(OrderEntity).find({
+      where: { merchantUid: In(orders.map((order) => order.merchantUid)) },
+    });
+    const backoff = (row: OrderEntity) =>
+      inFirstBatch.has(row.merchantUid)
+        ? [row.reconcileFailures, row.reconcileRetryAfter]
+        : [
+            row.reconcileFailures,
+            row.reconcileRetryAfter?.getTime() === row.reconciledAt?.getTime(),
+          ];
+    expect(rows.map(backoff)).toEqual(
+      rows.map((row) =>
+        inFirstBatch.has(row.merchantUid) ? [0, null] : [1, true],
+      ),
+    );
 
     // iamport is back: the next run settles every order.
     const later = await service.reconcile({ olderThanMs: 0 });
+    const examined = failed.length + stillOpen(first).length;
     expect(later).toMatchObject({
-      examined: left.length + stillOpen(looked).length,
+      examined,
+      lookups: examined + LISTINGS,
+      changed: changedBy(failed),
       failed: 0,
+      swept: { listed: sweptOf(orders), verified: 0, failed: 0 },
+      unaccounted: [],
     });
     expect(await settlementOf(shop, orders)).toEqual(
       expectedSettlement(orders),
@@ -201,5 +271,12 @@ describe('reconciliation when iamport fails mid-way (postgres)', () => {
     expect((await shop.sim.stats()).calls.cancelPayment).toBe(
       orders.filter((order) => ENDINGS[order.ending].refunded > 0).length,
     );
+    // Settled: the failures are cleared.
+    const cleared = await shop.dataSource.getRepository(OrderEntity).find({
+      where: { merchantUid: In(failed.map((order) => order.merchantUid)) },
+    });
+    expect(
+      cleared.map((row) => [row.reconcileFailures, row.reconcileRetryAfter]),
+    ).toEqual(failed.map(() => [0, null]));
   });
 });

@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { In } from 'typeorm';
-import type { OrderStatus, ReconciliationSummary } from 'nestjs-iamport';
+import type {
+  OrderStatus,
+  PaymentRecord,
+  ReconciliationSummary,
+} from 'nestjs-iamport';
 import { HandledEventEntity } from '../../apps/sample/src/persistence/handled-event.entity.js';
 import {
   type FulfilmentStatus,
@@ -9,6 +13,7 @@ import {
 } from '../../apps/sample/src/persistence/order.entity.js';
 import { OutboxEventEntity } from '../../apps/sample/src/persistence/outbox-event.entity.js';
 import { PaymentNotificationEntity } from '../../apps/sample/src/persistence/payment-notification.entity.js';
+import { PaymentRecordEntity } from '../../apps/sample/src/persistence/payment-record.entity.js';
 import type { SampleApp } from '../support/sample-app.fixture.js';
 import type { SimulatorControl } from '../support/simulator-control.js';
 
@@ -35,8 +40,12 @@ interface EndingSpec {
   /** After reconciliation. */
   status: OrderStatus;
   outcome: Outcome;
-  /** What a second run sees of an order still open after the first; null: it is settled and not looked at again. */
+  /** What a second run sees of an order still open after the first (`OPEN_STATUSES`); null: it is settled and not looked at again. */
   againOutcome: Outcome | null;
+  /** The first run moves the order (or refunds its payment): it counts in `changed`. */
+  changes: boolean;
+  /** After the first run the payment is listed by the sweep (`status/paid` or `status/cancelled`, sandbox ones hidden). */
+  swept: boolean;
   /** The outbox event of the transition, and the sample's handler that ran for it. */
   event: string | null;
   handler: string | null;
@@ -56,6 +65,8 @@ export const ENDINGS: Record<Ending, EndingSpec> = {
     status: 'paid',
     outcome: 'paid',
     againOutcome: null,
+    changes: true,
+    swept: true,
     event: 'paid',
     handler: 'ship',
     fulfilment: 'ready_to_ship',
@@ -67,7 +78,11 @@ export const ENDINGS: Record<Ending, EndingSpec> = {
     webhooks: 1,
     status: 'forgery_cancelled',
     outcome: 'forgery',
-    againOutcome: null,
+    // forgery_cancelled is open (a right payment may still come): looked at again, already recorded.
+    againOutcome: 'forgery',
+    changes: true,
+    // Refunded by the run: listed as cancelled.
+    swept: true,
     event: 'forgery',
     handler: 'hold',
     fulfilment: 'held',
@@ -80,6 +95,8 @@ export const ENDINGS: Record<Ending, EndingSpec> = {
     status: 'vbank_issued',
     outcome: 'vbank_issued',
     againOutcome: 'vbank_issued',
+    changes: true,
+    swept: false,
     event: 'vbank_issued',
     handler: 'awaitDeposit',
     fulfilment: 'awaiting_deposit',
@@ -93,6 +110,8 @@ export const ENDINGS: Record<Ending, EndingSpec> = {
     status: 'paid',
     outcome: 'paid',
     againOutcome: null,
+    changes: true,
+    swept: true,
     event: 'paid',
     handler: 'ship',
     fulfilment: 'ready_to_ship',
@@ -105,9 +124,13 @@ export const ENDINGS: Record<Ending, EndingSpec> = {
     webhooks: 0,
     status: 'failed',
     outcome: 'failed',
-    againOutcome: null,
+    // failed is open (the buyer may try again with the same merchant_uid): looked at again.
+    againOutcome: 'failed',
+    changes: true,
+    swept: false,
     event: 'failed',
-    handler: null,
+    // The sample's failed handler (nothing to reopen here: fulfilment stays none).
+    handler: 'reopen',
     fulfilment: 'none',
     keepsImpUid: true,
     refunded: 0,
@@ -118,6 +141,8 @@ export const ENDINGS: Record<Ending, EndingSpec> = {
     status: 'pending',
     outcome: 'pending',
     againOutcome: 'pending',
+    changes: false,
+    swept: false,
     event: null,
     handler: null,
     fulfilment: 'none',
@@ -130,6 +155,8 @@ export const ENDINGS: Record<Ending, EndingSpec> = {
     status: 'pending',
     outcome: 'no_payment',
     againOutcome: 'no_payment',
+    changes: false,
+    swept: false,
     event: null,
     handler: null,
     fulfilment: 'none',
@@ -142,6 +169,9 @@ export const ENDINGS: Record<Ending, EndingSpec> = {
     status: 'pending',
     outcome: 'sandbox_rejected',
     againOutcome: 'sandbox_rejected',
+    changes: false,
+    // The status listings hide test-channel payments.
+    swept: false,
     event: null,
     handler: null,
     fulfilment: 'none',
@@ -224,9 +254,33 @@ export function outcomesOf(
   return counts;
 }
 
-/** Orders a run looks at (pending or vbank_issued) once `orders` are settled. */
+/** Orders a run looks at again (their status is one of `OPEN_STATUSES`) once `orders` are settled. */
 export function stillOpen(orders: readonly StaleOrder[]): StaleOrder[] {
   return orders.filter((order) => ENDINGS[order.ending].againOutcome !== null);
+}
+
+/** How many payment verifications of a first run over `orders` move an order or refund. */
+export function changedBy(orders: readonly StaleOrder[]): number {
+  return orders.filter((order) => ENDINGS[order.ending].changes).length;
+}
+
+/** How many of the payments of `orders` the sweep lists once they are settled. */
+export function sweptOf(orders: readonly StaleOrder[]): number {
+  return orders.filter((order) => ENDINGS[order.ending].swept).length;
+}
+
+/** `orders` in the order reconciliation claims them (by id, oldest first). */
+export async function inClaimOrder(
+  shop: SampleApp,
+  orders: readonly StaleOrder[],
+): Promise<StaleOrder[]> {
+  const rows = await shop.dataSource.getRepository(OrderEntity).find({
+    where: { merchantUid: In(orders.map((order) => order.merchantUid)) },
+    select: { id: true, merchantUid: true },
+    order: { id: 'ASC' },
+  });
+  const byUid = new Map(orders.map((order) => [order.merchantUid, order]));
+  return rows.map((row) => byUid.get(row.merchantUid)!);
 }
 
 /** Every order's status as the database holds it. */
@@ -340,18 +394,22 @@ export function untouched(orders: readonly StaleOrder[]): Map<string, string> {
   );
 }
 
-/** Everything but reconciliation's own bookkeeping (its lease and when it last looked). */
+/** Everything but reconciliation's own bookkeeping (its lease and when it last looked), the payment ledger included. */
 export async function shopState(shop: SampleApp): Promise<string[]> {
   const { dataSource } = shop;
-  const [orders, events, handled, notifications, payments] = await Promise.all([
-    dataSource.getRepository(OrderEntity).find({ order: { id: 'ASC' } }),
-    dataSource.getRepository(OutboxEventEntity).count(),
-    dataSource.getRepository(HandledEventEntity).find({
-      order: { eventId: 'ASC', handler: 'ASC' },
-    }),
-    dataSource.getRepository(PaymentNotificationEntity).count(),
-    shop.sim.control<Array<Record<string, any>>>('GET', '/_sim/payments'),
-  ]);
+  const [orders, events, handled, notifications, payments, records] =
+    await Promise.all([
+      dataSource.getRepository(OrderEntity).find({ order: { id: 'ASC' } }),
+      dataSource.getRepository(OutboxEventEntity).count(),
+      dataSource.getRepository(HandledEventEntity).find({
+        order: { eventId: 'ASC', handler: 'ASC' },
+      }),
+      dataSource.getRepository(PaymentNotificationEntity).count(),
+      shop.sim.control<Array<Record<string, any>>>('GET', '/_sim/payments'),
+      dataSource
+        .getRepository(PaymentRecordEntity)
+        .find({ order: { impUid: 'ASC' } }),
+    ]);
   return [
     ...orders.map(
       ({
@@ -367,6 +425,7 @@ export async function shopState(shop: SampleApp): Promise<string[]> {
     ...payments.map((payment) =>
       JSON.stringify([payment.imp_uid, payment.status, payment.cancel_amount]),
     ),
+    ...records.map((record) => JSON.stringify(record)),
   ];
 }
 
@@ -377,6 +436,16 @@ export function startOfNextSecond(): Promise<void> {
   );
 }
 
+/** A payment the summary lists (flagged, or unaccounted), as the command prints it. */
+export interface ListedPayment {
+  impUid: string;
+  merchantUid: string;
+  /** What it still holds: amount − cancelled. */
+  holds: number;
+  currency: string;
+  disposition: string;
+}
+
 export interface RunResult {
   examined: number;
   batch: number;
@@ -384,11 +453,24 @@ export interface RunResult {
   changed: number;
   failed: number;
   outcomes: Record<string, number>;
+  swept: { listed: number; verified: number; failed: number };
+  flagged: ListedPayment[];
+  unaccounted: ListedPayment[];
   durationMs: number;
   /** The command's exit code and output (null for an in-process run). */
   exitCode: number | null;
   progress: string[];
   output: string;
+}
+
+function listed(record: PaymentRecord): ListedPayment {
+  return {
+    impUid: record.impUid,
+    merchantUid: record.merchantUid,
+    holds: record.amount - record.cancelledAmount,
+    currency: record.currency,
+    disposition: record.disposition,
+  };
 }
 
 export function fromSummary(summary: ReconciliationSummary): RunResult {
@@ -401,6 +483,9 @@ export function fromSummary(summary: ReconciliationSummary): RunResult {
     changed,
     failed,
     outcomes: outcomes as Record<string, number>,
+    swept: { ...summary.swept },
+    flagged: summary.flagged.map(listed),
+    unaccounted: summary.unaccounted.map(listed),
     durationMs,
     exitCode: null,
     progress: [],
@@ -412,6 +497,13 @@ const MAIN = fileURLToPath(
   new URL('../../dist/apps/sample/main.js', import.meta.url),
 );
 
+export interface CommandOptions {
+  /** `--older-than=SECONDS`; default 0. */
+  olderThanSeconds?: number;
+  /** Killed after this long (a run that does not end). Default 60 s. */
+  timeoutMs?: number;
+}
+
 /**
  * `node dist/apps/sample/main.js reconcile --older-than=0` (what `npm run
  * reconcile -- --older-than=0` runs) against the shop's database and
@@ -420,6 +512,7 @@ const MAIN = fileURLToPath(
 export async function runReconcileCommand(
   sim: SimulatorControl,
   databaseUrl: string,
+  options: CommandOptions = {},
 ): Promise<RunResult> {
   const { code, stdout, stderr } = await new Promise<{
     code: number | null;
@@ -428,7 +521,7 @@ export async function runReconcileCommand(
   }>((resolveRun) => {
     execFile(
       process.execPath,
-      [MAIN, 'reconcile', '--older-than=0'],
+      [MAIN, 'reconcile', `--older-than=${options.olderThanSeconds ?? 0}`],
       {
         env: {
           PATH: process.env.PATH,
@@ -438,7 +531,7 @@ export async function runReconcileCommand(
           IAMPORT_IMP_KEY: sim.impKey,
           IAMPORT_IMP_SECRET: sim.impSecret,
         },
-        timeout: 60_000,
+        timeout: options.timeoutMs ?? 60_000,
       },
       (error, stdout, stderr) =>
         resolveRun({
@@ -467,6 +560,32 @@ export async function runReconcileCommand(
       const [outcome, count] = entry.split(' ');
       outcomes[outcome] = Number(count);
     }
+  const [, sweptListed, sweptVerified, sweptFailed] = match(
+    /^recent payments swept: (\d+) listed, (\d+) verified, (\d+) failed$/m,
+  );
+  // A count line, then one indented line per payment.
+  const payments = (heading: RegExp): ListedPayment[] => {
+    const lines = stdout.split('\n');
+    const at = lines.findIndex((line) => heading.test(line));
+    if (at < 0)
+      throw new Error(`the command printed no ${heading}:\n${output}`);
+    const count = Number(heading.exec(lines[at])![1]);
+    return lines.slice(at + 1, at + 1 + count).map((line) => {
+      const found =
+        /^ {2}(\S+) of (\S+): holds (-?\d+) (\S+) \((\w+): .*\)$/.exec(line);
+      if (!found)
+        throw new Error(
+          `not a payment line: ${JSON.stringify(line)}:\n${output}`,
+        );
+      return {
+        impUid: found[1],
+        merchantUid: found[2],
+        holds: Number(found[3]),
+        currency: found[4],
+        disposition: found[5],
+      };
+    });
+  };
   return {
     examined: Number(examined),
     batch: Number(batches),
@@ -474,6 +593,15 @@ export async function runReconcileCommand(
     changed: Number(changed),
     failed: Number(failed),
     outcomes,
+    swept: {
+      listed: Number(sweptListed),
+      verified: Number(sweptVerified),
+      failed: Number(sweptFailed),
+    },
+    flagged: payments(/^flagged for a person: (\d+)$/),
+    unaccounted: payments(
+      /^unaccounted \(holding money, neither settling an order nor flagged\): (\d+)$/,
+    ),
     durationMs: Number(durationMs),
     exitCode: code,
     progress: stdout.split('\n').filter((line) => /^batch \d+: /.test(line)),
