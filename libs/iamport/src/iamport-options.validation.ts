@@ -69,11 +69,12 @@ export function resolveIamportOptions(
       'claimStaleOrders',
       'markReconciled',
       'markFailed',
+      'findBackedOff',
       'releaseClaims',
     ])
   ) {
     problems.push(
-      'reconciliationRepository must be an IamportReconciliationRepository (claimStaleOrders, markReconciled, markFailed, releaseClaims)',
+      'reconciliationRepository must be an IamportReconciliationRepository (claimStaleOrders, markReconciled, markFailed, findBackedOff, releaseClaims)',
     );
   }
   checkInteger(

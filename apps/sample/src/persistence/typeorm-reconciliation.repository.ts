@@ -143,12 +143,40 @@ export class TypeOrmReconciliationRepository implements IamportReconciliationRep
     attemptedAt: Date,
   ): Promise<void> {
     for (const failure of failures) {
-      await this.release([failure.merchantUid], owner, {
-        reconciledAt: attemptedAt,
-        reconcileFailures: () => 'reconcile_failures + 1',
-        reconcileRetryAfter: failure.retryAfter,
-      });
+      // Claimed by this owner, or by nobody (the sweep claims nothing): another owner's claim is left alone.
+      await this.orders
+        .createQueryBuilder()
+        .update(OrderEntity)
+        .set({
+          reconciledAt: attemptedAt,
+          reconcileFailures: () => 'reconcile_failures + 1',
+          reconcileRetryAfter: failure.retryAfter,
+          reconcileOwner: null,
+          reconcileUntil: null,
+          updatedAt: () => 'updated_at',
+        })
+        .where('merchant_uid = :merchantUid', {
+          merchantUid: failure.merchantUid,
+        })
+        .andWhere('(reconcile_owner IS NULL OR reconcile_owner = :owner)', {
+          owner,
+        })
+        .execute();
     }
+  }
+
+  async findBackedOff(
+    merchantUids: readonly string[],
+    now: Date,
+  ): Promise<string[]> {
+    if (merchantUids.length === 0) return [];
+    const rows = await this.orders
+      .createQueryBuilder('o')
+      .select('o.merchant_uid', 'merchantUid')
+      .where('o.merchant_uid IN (:...merchantUids)', { merchantUids })
+      .andWhere('o.reconcile_retry_after > :now', { now })
+      .getRawMany<{ merchantUid: string }>();
+    return rows.map((row) => row.merchantUid);
   }
 
   releaseClaims(merchantUids: readonly string[], owner: string): Promise<void> {

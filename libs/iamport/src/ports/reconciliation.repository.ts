@@ -47,15 +47,18 @@ export interface IamportReconciliationRepository {
     reconciledAt: Date,
   ): Promise<void>;
   /**
-   * Releases the claim of orders that could not be settled: records the
-   * attempt (so the run does not take them again), counts the failure and
-   * keeps them back until `retryAfter`.
+   * Records that orders could not be settled: the attempt (so the run does
+   * not take them again), one more failure, and `retryAfter`, before which
+   * they are not claimed; releases this owner's claim. An order claimed by
+   * another owner is left to it.
    */
   markFailed(
     failures: readonly FailedReconciliation[],
     owner: string,
     attemptedAt: Date,
   ): Promise<void>;
+  /** Those of these orders that wait out a backoff (`retryAfter` later than `now`): the sweep leaves them alone too. */
+  findBackedOff(merchantUids: readonly string[], now: Date): Promise<string[]>;
   /** Releases the claim without recording anything (the run stopped before it looked). */
   releaseClaims(merchantUids: readonly string[], owner: string): Promise<void>;
 }

@@ -33,6 +33,7 @@ const SWEPT: readonly PaymentStatus[] = ['paid', 'cancelled'];
  * verification as the redirect and the webhook; then it sweeps iamport's
  * recently paid and cancelled payments, which also finds payments of settled
  * orders refunded since and payments for orders the shop does not know.
+ * An order that fails (in either part) is backed off, not retried in the run.
  */
 @Injectable()
 export class ReconciliationService {
@@ -58,8 +59,9 @@ export class ReconciliationService {
       flagged: [],
       durationMs: 0,
     };
-    await this.reconcileOrders(run, summary);
-    await this.sweep(run, summary);
+    const owner = `${process.pid}-${randomUUID()}`;
+    const attempted = await this.reconcileOrders(run, summary, owner);
+    await this.sweep(run, summary, owner, attempted);
     const ledger = this.options.paymentLedger;
     if (ledger) {
       summary.unaccounted = await ledger.findUnaccounted(100);
@@ -69,14 +71,15 @@ export class ReconciliationService {
     return summary;
   }
 
+  /** Returns the merchant_uids it looked at (settled or failed): the sweep does not take them again. */
   private async reconcileOrders(
     run: ReconcileOptions,
     summary: ReconciliationSummary,
-  ): Promise<void> {
+    owner: string,
+  ): Promise<Set<string>> {
     const orders = this.repository();
-    const owner = `${process.pid}-${randomUUID()}`;
     const runStart = new Date();
-    const batchSize = Math.max(1, run.batchSize ?? 100);
+    const attempted = new Set<string>();
     while (run.maxOrders === undefined || summary.examined < run.maxOrders) {
       const now = new Date();
       const claimed = await orders.claimStaleOrders({
@@ -86,17 +89,18 @@ export class ReconciliationService {
         notReconciledSince: runStart,
         now,
         limit: Math.min(
-          batchSize,
+          Math.max(1, run.batchSize ?? 100),
           (run.maxOrders ?? Infinity) - summary.examined,
         ),
         owner,
         leaseUntil: new Date(now.getTime() + LEASE_MS),
       });
-      if (claimed.length === 0) return;
+      if (claimed.length === 0) break;
       summary.batch++;
       const settled: string[] = [];
       const failed: StaleOrder[] = [];
       await inPool(claimed, run.concurrency ?? 8, async (order) => {
+        attempted.add(order.merchantUid);
         try {
           await this.settleOrder(order.merchantUid, summary);
           settled.push(order.merchantUid);
@@ -128,6 +132,7 @@ export class ReconciliationService {
         `batch ${summary.batch}: ${summary.examined} orders, ${summary.lookups} lookups, ${summary.changed} changed`,
       );
     }
+    return attempted;
   }
 
   /** Every payment of the order, oldest first, as the webhooks would have come. */
@@ -141,20 +146,28 @@ export class ReconciliationService {
         includeSandbox: true,
         page,
         limit: PAGE,
+        sorting: 'started',
       });
       summary.lookups++;
       payments.push(...found.list);
       page = found.next > page ? found.next : 0;
     }
     if (payments.length === 0) return count(summary, 'no_payment');
+    // Stable: payments started in the same second keep iamport's (ascending) order.
     payments.sort((a, b) => a.started_at - b.started_at);
     for (const payment of payments) await this.settle(payment, summary);
   }
 
-  /** iamport's payments paid or cancelled within the window; those recorded as they are now are passed over. */
+  /**
+   * iamport's payments paid or cancelled within the window. Passed over: those
+   * recorded as they are now, and those of orders this run already looked at
+   * or that wait out a backoff (each order at most once per run).
+   */
   private async sweep(
     run: ReconcileOptions,
     summary: ReconciliationSummary,
+    owner: string,
+    attempted: Set<string>,
   ): Promise<void> {
     const windowMs = Math.min(run.sweepWindowMs ?? 2 * DAY_MS, 90 * DAY_MS);
     if (windowMs <= 0) return;
@@ -177,18 +190,32 @@ export class ReconciliationService {
         }
         summary.lookups++;
         summary.swept.listed += found.list.length;
-        const unseen = await this.notRecordedAsIs(found.list);
-        await inPool(unseen, run.concurrency ?? 8, async (payment) => {
+        const due = await this.toSweep(found.list, attempted);
+        const failed = new Set<string>();
+        await inPool(due, run.concurrency ?? 8, async (payment) => {
           try {
             await this.settle(payment, summary);
             summary.swept.verified++;
           } catch (error) {
             summary.swept.failed++;
+            failed.add(payment.merchant_uid);
             this.logger.error(
               `could not settle ${payment.imp_uid} of ${payment.merchant_uid}: ${messageOf(error)}`,
             );
           }
         });
+        for (const merchantUid of due.map((payment) => payment.merchant_uid))
+          attempted.add(merchantUid);
+        // Backed off like a failed order (a payment of an order the shop does not know is simply tried next run).
+        const now = new Date();
+        await this.repository().markFailed(
+          [...failed].map((merchantUid) => ({
+            merchantUid,
+            retryAfter: retryAfter(now, 1, run.retryBaseMs ?? 60_000),
+          })),
+          owner,
+          now,
+        );
         page = found.next > page ? found.next : 0;
       }
     }
@@ -205,8 +232,24 @@ export class ReconciliationService {
     if (result.changed) summary.changed++;
   }
 
-  /** Without a ledger every listed payment is verified again (idempotent, only slower). */
-  private async notRecordedAsIs(payments: Payment[]): Promise<Payment[]> {
+  /** What the sweep verifies of a listed page; without a ledger every one not passed over (idempotent, only slower). */
+  private async toSweep(
+    listed: Payment[],
+    attempted: ReadonlySet<string>,
+  ): Promise<Payment[]> {
+    const fresh = listed.filter(
+      (payment) => !attempted.has(payment.merchant_uid),
+    );
+    if (fresh.length === 0) return [];
+    const backedOff = new Set(
+      await this.repository().findBackedOff(
+        [...new Set(fresh.map((payment) => payment.merchant_uid))],
+        new Date(),
+      ),
+    );
+    const payments = fresh.filter(
+      (payment) => !backedOff.has(payment.merchant_uid),
+    );
     const ledger = this.options.paymentLedger;
     if (!ledger || payments.length === 0) return payments;
     const records = new Map(
