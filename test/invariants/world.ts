@@ -279,7 +279,10 @@ export function reconcileOnce(
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     const done = (code: number | null) => {
       clearTimeout(timer);
-      const lines = output.split('\n').filter(Boolean);
+      // The summary's own lines; the payments listed under them (indented) stay in `output`.
+      const lines = output
+        .split('\n')
+        .filter((line) => line !== '' && !line.startsWith('  '));
       const from = lines.findIndex((line) => line.startsWith('reconciled '));
       resolve({
         code,
