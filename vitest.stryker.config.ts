@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The specs of the verification and reconciliation rules, for Stryker
+ * (`npm run test:mutation`): unit specs only, no server, no database. Kept
+ * apart from vitest.config.ts on purpose: merging would append to its
+ * `include` (every suite, e2e ones too) instead of replacing it.
+ */
+export default defineConfig({
+  resolve: { tsconfigPaths: true },
+  test: {
+    globals: true,
+    root: './',
+    include: [
+      'libs/iamport/src/verification/**/*.spec.ts',
+      'libs/iamport/src/reconciliation/**/*.spec.ts',
+    ],
+  },
+});
