@@ -62,7 +62,8 @@ export interface IamportModuleOptions {
   /**
    * A payment for an order the shop does not know (the order row was lost, or
    * the payment was made outside the checkout): flag it for a person (`flag`,
-   * default) or refund it (`cancel`).
+   * default) or refund it (`cancel`: only where every order is stored before
+   * its payment window opens, as in the sample's checkout).
    */
   unknownOrderPolicy?: ForgeryPolicy;
   /** Without them the redirect route answers JSON; with them it answers 303 to one of these. */

@@ -1007,7 +1007,9 @@ describe('PaymentVerificationService', () => {
       });
       await expect(
         service.settle(payment(), { source: 'reconciliation' }),
-      ).rejects.toThrow('kept changing');
+      ).rejects.toThrow(
+        'iamport no longer answers for imp_1, recorded as cancelled: nothing decided',
+      );
       expect(orders.writes).toEqual([]);
       expect(orders.order('order-1').status).toBe('paid');
     });

@@ -103,7 +103,12 @@ export class PaymentVerificationService {
       ]);
       if (stored && isBehind(payment, stored)) {
         // Another instance saw a newer state of this payment: decide on that, never on this one.
-        payment = (await this.lookup(payment.imp_uid)) ?? payment;
+        const newer = await this.lookup(payment.imp_uid);
+        if (newer === null)
+          throw new Error(
+            `iamport no longer answers for ${payment.imp_uid}, recorded as ${stored.status}: nothing decided`,
+          );
+        payment = newer;
         continue;
       }
       const decideOn = (current: Payment) =>
@@ -116,8 +121,9 @@ export class PaymentVerificationService {
         });
       let decision = decideOn(payment);
       // A refund is decided only on facts that never revert (the amount differs from the order's,
-      // another payment settled the order, the shop has no such order), so a refund made before
-      // a write that then loses the race is still right when the loop decides again.
+      // another payment settled the order; under `unknownOrderPolicy: 'cancel'`, the shop has no
+      // such order, which assumes orders are stored before the payment window opens), so a refund
+      // made before a write that then loses the race is still right when the loop decides again.
       if (decision.refund) {
         const refunded = await this.refunder.refund(decision.refund);
         payment = refunded.payment;
