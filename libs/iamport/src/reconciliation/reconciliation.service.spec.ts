@@ -33,6 +33,7 @@ import { PaymentRefunder } from '../verification/payment-refunder.js';
 import { PaymentVerificationService } from '../verification/payment-verification.service.js';
 import type { ReconciliationProgress } from './reconciliation-summary.js';
 import { ReconciliationService } from './reconciliation.service.js';
+import { paidPayment } from '../verification/payment.fixtures.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -43,29 +44,12 @@ function secondsAgo(agoMs: number): number {
 }
 
 function payment(overrides: Partial<Payment> = {}): Payment {
-  return {
+  return paidPayment({
     imp_uid: 'imp_1',
-    merchant_uid: 'order-1',
-    amount: 10_000,
-    cancel_amount: 0,
-    currency: 'KRW',
-    status: 'paid',
-    sandbox: false,
-    pay_method: 'card',
     started_at: secondsAgo(60 * MINUTE),
     paid_at: secondsAgo(59 * MINUTE),
-    failed_at: 0,
-    cancelled_at: 0,
-    vbank_date: 0,
-    vbank_issued_at: 0,
-    vbank_code: null,
-    vbank_name: null,
-    vbank_num: null,
-    vbank_holder: null,
-    fail_reason: null,
-    cancel_history: null,
     ...overrides,
-  } as Payment;
+  });
 }
 
 function order(merchantUid: string, overrides: Partial<IamportOrder> = {}) {

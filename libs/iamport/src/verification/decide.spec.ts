@@ -10,9 +10,9 @@ import type {
 } from '../ports/order.repository.js';
 import { canApply, decide } from './decide.js';
 import type { VerificationPolicy } from './verification-outcome.js';
+import { PAID_AT, paidPayment } from './payment.fixtures.js';
 
 const NOW = new Date('2026-11-25T00:00:00Z');
-const PAID_AT = 1_790_000_000;
 const cancelPolicy: VerificationPolicy = {
   includeSandbox: false,
   forgeryPolicy: 'cancel',
@@ -37,29 +37,7 @@ function order(overrides: Partial<IamportOrder> = {}): IamportOrder {
   };
 }
 
-function payment(overrides: Partial<Payment> = {}): Payment {
-  return {
-    imp_uid: 'imp_100000000001',
-    merchant_uid: 'order-1',
-    amount: 10_000,
-    cancel_amount: 0,
-    currency: 'KRW',
-    status: 'paid',
-    sandbox: false,
-    pay_method: 'card',
-    paid_at: PAID_AT,
-    failed_at: 0,
-    cancelled_at: 0,
-    vbank_date: 0,
-    vbank_issued_at: 0,
-    vbank_code: null,
-    vbank_name: null,
-    vbank_num: null,
-    vbank_holder: null,
-    fail_reason: null,
-    ...overrides,
-  } as Payment;
-}
+const payment = paidPayment;
 
 const vbankReady = {
   status: 'ready',

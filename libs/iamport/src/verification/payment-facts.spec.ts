@@ -6,33 +6,9 @@ import {
   seconds,
   virtualAccountOf,
 } from './payment-facts.js';
+import { PAID_AT, paidPayment } from './payment.fixtures.js';
 
-const PAID_AT = 1_790_000_000;
-
-function payment(overrides: Partial<Payment> = {}): Payment {
-  return {
-    imp_uid: 'imp_100000000001',
-    merchant_uid: 'order-1',
-    amount: 10_000,
-    cancel_amount: 0,
-    currency: 'KRW',
-    status: 'paid',
-    sandbox: false,
-    pay_method: 'card',
-    paid_at: PAID_AT,
-    failed_at: 0,
-    cancelled_at: 0,
-    vbank_date: 0,
-    vbank_issued_at: 0,
-    vbank_code: null,
-    vbank_name: null,
-    vbank_num: null,
-    vbank_holder: null,
-    fail_reason: null,
-    cancel_history: null,
-    ...overrides,
-  } as Payment;
-}
+const payment = paidPayment;
 
 function cancellation(amount: number): PaymentCancellation {
   return {

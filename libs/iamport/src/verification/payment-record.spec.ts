@@ -1,36 +1,11 @@
-import type { Payment } from '../client/iamport.types.js';
 import type { OrderStatus } from '../ports/order-status.js';
 import type { IamportOrder } from '../ports/order.repository.js';
 import type { PaymentRecord } from '../ports/payment-record.js';
 import type { Decision } from './decision.js';
 import { recordOf, sameRecord } from './payment-record.js';
+import { paidPayment } from './payment.fixtures.js';
 
-const PAID_AT = 1_790_000_000;
-
-function payment(overrides: Partial<Payment> = {}): Payment {
-  return {
-    imp_uid: 'imp_100000000001',
-    merchant_uid: 'order-1',
-    amount: 10_000,
-    cancel_amount: 0,
-    currency: 'KRW',
-    status: 'paid',
-    sandbox: false,
-    pay_method: 'card',
-    paid_at: PAID_AT,
-    failed_at: 0,
-    cancelled_at: 0,
-    vbank_date: 0,
-    vbank_issued_at: 0,
-    vbank_code: null,
-    vbank_name: null,
-    vbank_num: null,
-    vbank_holder: null,
-    fail_reason: null,
-    cancel_history: null,
-    ...overrides,
-  } as Payment;
-}
+const payment = paidPayment;
 
 function order(overrides: Partial<IamportOrder> = {}): IamportOrder {
   return {

@@ -7,25 +7,10 @@ import {
 } from '../client/iamport.errors.js';
 import type { CancelPaymentRequest, Payment } from '../client/iamport.types.js';
 import { PaymentRefunder } from './payment-refunder.js';
-
-const PAID_AT = 1_790_000_000;
+import { PAID_AT, paidPayment } from './payment.fixtures.js';
 
 function payment(overrides: Partial<Payment> = {}): Payment {
-  return {
-    imp_uid: 'imp_1',
-    merchant_uid: 'order-1',
-    amount: 10_000,
-    cancel_amount: 0,
-    currency: 'KRW',
-    status: 'paid',
-    sandbox: false,
-    pay_method: 'card',
-    paid_at: PAID_AT,
-    failed_at: 0,
-    cancelled_at: 0,
-    cancel_history: null,
-    ...overrides,
-  } as Payment;
+  return paidPayment({ imp_uid: 'imp_1', ...overrides });
 }
 
 /**

@@ -21,33 +21,10 @@ import type { PaymentRecord } from '../ports/payment-record.js';
 import { PaymentRefunder } from './payment-refunder.js';
 import { PaymentVerificationService } from './payment-verification.service.js';
 import type { ForgeryPolicy } from './verification-outcome.js';
-
-const PAID_AT = 1_790_000_000;
+import { PAID_AT, paidPayment } from './payment.fixtures.js';
 
 function payment(overrides: Partial<Payment> = {}): Payment {
-  return {
-    imp_uid: 'imp_1',
-    merchant_uid: 'order-1',
-    amount: 10_000,
-    cancel_amount: 0,
-    currency: 'KRW',
-    status: 'paid',
-    sandbox: false,
-    pay_method: 'card',
-    started_at: PAID_AT - 60,
-    paid_at: PAID_AT,
-    failed_at: 0,
-    cancelled_at: 0,
-    vbank_date: 0,
-    vbank_issued_at: 0,
-    vbank_code: null,
-    vbank_name: null,
-    vbank_num: null,
-    vbank_holder: null,
-    fail_reason: null,
-    cancel_history: null,
-    ...overrides,
-  } as Payment;
+  return paidPayment({ imp_uid: 'imp_1', ...overrides });
 }
 
 function order(overrides: Partial<IamportOrder> = {}): IamportOrder {
