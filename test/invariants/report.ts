@@ -20,7 +20,12 @@ export function replayCommand(
   path: string,
   database: string,
 ): string {
-  return `INVARIANT_SEED=${seed} INVARIANT_PATH=${path} INVARIANT_DATABASES=${database} npx vitest run test/invariants/promise.e2e-spec.ts`;
+  // A run's plan depends on its size and fault settings too: carry over those that were given.
+  const given = ['INVARIANT_SCENARIOS', 'INVARIANT_TIMEOUT_FAULTS']
+    .filter((name) => process.env[name])
+    .map((name) => `${name}=${process.env[name]} `)
+    .join('');
+  return `${given}INVARIANT_SEED=${seed} INVARIANT_PATH=${path} INVARIANT_DATABASES=${database} npx vitest run test/invariants/promise.e2e-spec.ts`;
 }
 
 const app = (index: number) => `app-${index + 1}`;

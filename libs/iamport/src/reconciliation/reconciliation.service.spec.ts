@@ -968,7 +968,7 @@ describe('ReconciliationService', () => {
       expect(orders.orders.get('order-4')?.status).toBe('cancelled');
     });
 
-    it('verifies each order once per run, even when its payments are on both lists', async () => {
+    it('verifies every unrecorded payment of an order, on both lists (a refund of the payment that settles it is not left for later)', async () => {
       const { service, iamport, orders, repository } = setup();
       repository.add(order('order-5', { status: 'paid', impUid: 'imp_X' }));
       iamport.add(
@@ -982,10 +982,12 @@ describe('ReconciliationService', () => {
         }),
       );
       const summary = await service.reconcile({ olderThanMs: 10 * MINUTE });
-      expect(summary.swept).toEqual({ listed: 2, verified: 1, failed: 0 });
+      expect(summary.swept).toEqual({ listed: 2, verified: 2, failed: 0 });
       expect(orders.records.has('imp_X')).toBe(true);
-      // Left to the next run.
-      expect(orders.records.has('imp_Y')).toBe(false);
+      expect(orders.records.get('imp_Y')).toMatchObject({
+        status: 'cancelled',
+        cancelledAmount: 10_000,
+      });
     });
 
     it('lists payments of the last two days by default, in iamport’s largest pages', async () => {
@@ -1112,6 +1114,27 @@ describe('ReconciliationService', () => {
       const next = await service.reconcile({ olderThanMs: 10 * MINUTE });
       expect(next.swept).toEqual({ listed: 2, verified: 1, failed: 0 });
       expect(orders.records.has('imp_1')).toBe(false);
+    });
+
+    it('does not try an order again in the same run once one of its payments failed, even with no backoff', async () => {
+      const { service, iamport, orders, repository } = setup();
+      repository.add(order('order-1', { status: 'paid', impUid: 'imp_1' }));
+      orders.broken.add('order-1');
+      iamport.add(
+        payment(),
+        payment({
+          imp_uid: 'imp_1b',
+          status: 'cancelled',
+          cancel_amount: 10_000,
+          cancelled_at: secondsAgo(MINUTE),
+        }),
+      );
+      const summary = await service.reconcile({
+        olderThanMs: 10 * MINUTE,
+        retryBaseMs: 0,
+      });
+      expect(summary.swept).toEqual({ listed: 2, verified: 0, failed: 1 });
+      expect(errors).toHaveBeenCalledTimes(1);
     });
 
     it('backs the order of a payment it could not settle off by a minute by default', async () => {

@@ -160,8 +160,9 @@ export class ReconciliationService {
 
   /**
    * iamport's payments paid or cancelled within the window. Passed over: those
-   * recorded as they are now, and those of orders this run already looked at
-   * or that wait out a backoff (each order at most once per run).
+   * recorded as they are now, those of orders the first part of this run looked
+   * at (all their payments were), and those of orders that failed in this run
+   * or wait out a backoff.
    */
   private async sweep(
     run: ReconcileOptions,
@@ -204,8 +205,9 @@ export class ReconciliationService {
             );
           }
         });
-        for (const merchantUid of due.map((payment) => payment.merchant_uid))
-          attempted.add(merchantUid);
+        // A failed order is not tried again in this run; one whose payment was settled still has
+        // its other payments verified (a refund of the payment that settles it may be on the next list).
+        for (const merchantUid of failed) attempted.add(merchantUid);
         // Backed off like a failed order (a payment of an order the shop does not know is simply tried next run).
         const now = new Date();
         await this.repository().markFailed(
