@@ -913,7 +913,7 @@ describe('ReconciliationService', () => {
       expect(ledger.asked).toEqual([]);
     });
 
-    it('passes over the payments of orders this run already looked at, settled or failed', async () => {
+    it('passes over the payments of orders this run failed on, and those it recorded as they are', async () => {
       const { service, iamport, repository } = setup({ ledger: true });
       repository.add(order('order-1'));
       repository.add(order('order-2'));
@@ -926,7 +926,8 @@ describe('ReconciliationService', () => {
       expect(summary.outcomes).toEqual({ paid: 1 });
       expect(summary.failed).toBe(1);
       expect(summary.swept).toEqual({ listed: 2, verified: 0, failed: 0 });
-      expect(repository.backedOffAsked).toEqual([]);
+      // order-2 failed: not even asked about; order-1 was settled, and its payment is recorded as it is.
+      expect(repository.backedOffAsked).toEqual([['order-1']]);
     });
 
     it('passes over the payments of orders waiting out a backoff', async () => {

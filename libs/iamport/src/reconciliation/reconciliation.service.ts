@@ -60,8 +60,8 @@ export class ReconciliationService {
       durationMs: 0,
     };
     const owner = `${process.pid}-${randomUUID()}`;
-    const attempted = await this.reconcileOrders(run, summary, owner);
-    await this.sweep(run, summary, owner, attempted);
+    const failed = await this.reconcileOrders(run, summary, owner);
+    await this.sweep(run, summary, owner, failed);
     const ledger = this.options.paymentLedger;
     if (ledger) {
       summary.unaccounted = await ledger.findUnaccounted(100);
@@ -71,7 +71,7 @@ export class ReconciliationService {
     return summary;
   }
 
-  /** Returns the merchant_uids it looked at (settled or failed): the sweep does not take them again. */
+  /** Returns the merchant_uids it could not settle: the sweep does not try them again in this run. */
   private async reconcileOrders(
     run: ReconcileOptions,
     summary: ReconciliationSummary,
@@ -79,7 +79,7 @@ export class ReconciliationService {
   ): Promise<Set<string>> {
     const orders = this.repository();
     const runStart = new Date();
-    const attempted = new Set<string>();
+    const failedOrders = new Set<string>();
     while (run.maxOrders === undefined || summary.examined < run.maxOrders) {
       const now = new Date();
       const claimed = await orders.claimStaleOrders({
@@ -100,12 +100,12 @@ export class ReconciliationService {
       const settled: string[] = [];
       const failed: StaleOrder[] = [];
       await inPool(claimed, run.concurrency ?? 8, async (order) => {
-        attempted.add(order.merchantUid);
         try {
           await this.settleOrder(order.merchantUid, summary);
           settled.push(order.merchantUid);
         } catch (error) {
           failed.push(order);
+          failedOrders.add(order.merchantUid);
           this.logger.error(
             `could not settle ${order.merchantUid}: ${messageOf(error)}`,
           );
@@ -132,7 +132,7 @@ export class ReconciliationService {
         `batch ${summary.batch}: ${summary.examined} orders, ${summary.lookups} lookups, ${summary.changed} changed`,
       );
     }
-    return attempted;
+    return failedOrders;
   }
 
   /** Every payment of the order, oldest first, as the webhooks would have come. */
@@ -160,15 +160,14 @@ export class ReconciliationService {
 
   /**
    * iamport's payments paid or cancelled within the window. Passed over: those
-   * recorded as they are now, those of orders the first part of this run looked
-   * at (all their payments were), and those of orders that failed in this run
-   * or wait out a backoff.
+   * recorded as they are now, and those of orders that failed in this run or
+   * wait out a backoff (a failing order is tried once per run).
    */
   private async sweep(
     run: ReconcileOptions,
     summary: ReconciliationSummary,
     owner: string,
-    attempted: Set<string>,
+    failedOrders: Set<string>,
   ): Promise<void> {
     const windowMs = Math.min(run.sweepWindowMs ?? 2 * DAY_MS, 90 * DAY_MS);
     if (windowMs <= 0) return;
@@ -191,7 +190,7 @@ export class ReconciliationService {
         }
         summary.lookups++;
         summary.swept.listed += found.list.length;
-        const due = await this.toSweep(found.list, attempted);
+        const due = await this.toSweep(found.list, failedOrders);
         const failed = new Set<string>();
         await inPool(due, run.concurrency ?? 8, async (payment) => {
           try {
@@ -207,7 +206,7 @@ export class ReconciliationService {
         });
         // A failed order is not tried again in this run; one whose payment was settled still has
         // its other payments verified (a refund of the payment that settles it may be on the next list).
-        for (const merchantUid of failed) attempted.add(merchantUid);
+        for (const merchantUid of failed) failedOrders.add(merchantUid);
         // Backed off like a failed order (a payment of an order the shop does not know is simply tried next run).
         const now = new Date();
         await this.repository().markFailed(
@@ -237,10 +236,10 @@ export class ReconciliationService {
   /** What the sweep verifies of a listed page; without a ledger every one not passed over (idempotent, only slower). */
   private async toSweep(
     listed: Payment[],
-    attempted: ReadonlySet<string>,
+    failedOrders: ReadonlySet<string>,
   ): Promise<Payment[]> {
     const fresh = listed.filter(
-      (payment) => !attempted.has(payment.merchant_uid),
+      (payment) => !failedOrders.has(payment.merchant_uid),
     );
     if (fresh.length === 0) return [];
     const backedOff = new Set(
