@@ -471,13 +471,14 @@ describe('decide', () => {
       expect(decision.refund).toBeNull();
     });
 
-    it('never lets the refund of a duplicate cancel the order', () => {
+    it('never lets the refund of a duplicate cancel the order, and still calls it a duplicate', () => {
       const decision = decide({
         order: paidByAnother,
         payment: payment({ status: 'cancelled', cancel_amount: 10_000 }),
         policy: cancelPolicy,
         now: NOW,
       });
+      expect(decision.outcome).toBe('duplicate_payment');
       expect(decision.transition).toBeNull();
       expect(decision.refund).toBeNull();
     });
@@ -1221,7 +1222,7 @@ describe('decide', () => {
         now: NOW,
       });
       expect(decision).toMatchObject({
-        outcome: 'cancelled',
+        outcome: 'duplicate_payment',
         transition: null,
         refund: null,
       });

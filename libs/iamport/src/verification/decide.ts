@@ -215,8 +215,9 @@ function decideRefunded(facts: Facts): Decision {
     : 'cancelled';
   if (facts.settledByAnother) {
     if (remaining > 0) return duplicate(facts);
+    // Still a second payment of a settled order (the redirect of one refunded by its webhook says so too).
     return nothing(
-      outcome,
+      'duplicate_payment',
       'a refunded payment of an order that another payment settled',
     );
   }

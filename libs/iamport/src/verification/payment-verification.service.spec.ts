@@ -868,7 +868,7 @@ describe('PaymentVerificationService', () => {
       });
       expect(iamport.cancels).toHaveLength(1);
       expect(result).toMatchObject({
-        outcome: 'cancelled',
+        outcome: 'duplicate_payment',
         changed: false,
         refundedAmount: 0,
         refundRefused: null,
