@@ -46,7 +46,7 @@ import {
   stopAll,
 } from '../support/sample-process.js';
 import { SimulatorControl } from '../support/simulator-control.js';
-import { AppClient } from './app-client.js';
+import { AppClient } from '../reliability/harness.js';
 import { checkWorld, handlersIn, type Violation } from './invariants.js';
 import {
   examples,
@@ -126,7 +126,7 @@ describe.each(settings.databases)('the payment promise on %s', (kind) => {
       name: `${kind}-app`,
       env: APP_ENV,
     });
-    clients = apps.map((app) => new AppClient(app.url));
+    clients = apps.map((app) => new AppClient(app.url, { keepAlive: false }));
     reader = await ShopReader.open(database.url);
     revoke = await canRevoke(sim);
   }, 120_000);

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AppClient } from './app-client.js';
+import type { AppClient } from '../reliability/harness.js';
 import type { SimulatorControl } from '../support/simulator-control.js';
 import {
   forgedAmount,
@@ -277,19 +277,14 @@ export class PlanRunner {
             : Math.max(1, Math.floor((payment.amount * step.tenths) / 10));
         // More than is left (as far as this scenario knows): a full refund instead.
         const amount = planned !== null && planned < left ? planned : null;
-        const body: Record<string, unknown> = {
-          reason: CONSOLE_REFUND_REASON,
-          webhook: false,
-        };
-        if (amount !== null) body.amount = amount;
         const answer = await this.sim
-          .control<SimPaymentAnswer>(
-            'POST',
-            `/_sim/payments/${payment.impUid}/cancel`,
-            body,
-          )
+          .cancelInConsole(payment.impUid, {
+            ...(amount === null ? {} : { amount }),
+            reason: CONSOLE_REFUND_REASON,
+            webhook: false,
+          })
           .then(
-            (value) => ({ value, error: null }),
+            (value) => ({ value: value as SimPaymentAnswer, error: null }),
             (error: unknown) => ({ value: null, error: String(error) }),
           );
         const what = `console refund of ${amount ?? 'the rest'} of ${payment.impUid} (webhook ${step.webhook ? 'on' : 'off'})`;

@@ -29,6 +29,7 @@ import {
   runReconcileCommand,
   shopState,
   startOfNextSecond,
+  SWEEP_LISTINGS,
 } from './stale-orders.js';
 
 /**
@@ -43,8 +44,6 @@ import {
  * `POST /_sim/webhooks`, which answers once the shop has answered.
  */
 
-/** The sweep's listings: `status/paid` and `status/cancelled`, one page each. */
-const LISTINGS = 2;
 /** Calls the client makes for one attempt that keeps failing with a 5xx (the first and its retries). */
 const ATTEMPT_CALLS = 1 + IAMPORT_DEFAULTS.maxRetries;
 /** A partial refund in the console. */
@@ -283,14 +282,11 @@ describe.each<DatabaseKind>(['sqlite', 'postgres', 'mariadb'])(
       });
       await payments.create('unknown', unknownOrder, { status: 'paid' });
       // Refunded in iamport's console afterwards, the webhooks dropped.
-      await shop.sim.control(
-        'POST',
-        `/_sim/payments/${payments.impUid('refundedInConsole/1')}/cancel`,
-        { webhook: false },
-      );
-      await shop.sim.control(
-        'POST',
-        `/_sim/payments/${payments.impUid('partlyRefundedInConsole/1')}/cancel`,
+      await shop.sim.cancelInConsole(payments.impUid('refundedInConsole/1'), {
+        webhook: false,
+      });
+      await shop.sim.cancelInConsole(
+        payments.impUid('partlyRefundedInConsole/1'),
         { amount: PARTIAL_REFUND, webhook: false },
       );
 
@@ -373,7 +369,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres', 'mariadb'])(
           // failedThenPaid, forgedThenPaid, paidThenAbandoned, paidThenFailed, vbankThenCard.
           examined: 5,
           batch: 1,
-          lookups: 5 + LISTINGS,
+          lookups: 5 + SWEEP_LISTINGS,
           // The five orders paid, and the two console refunds.
           changed: 7,
           failed: 0,
@@ -396,7 +392,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres', 'mariadb'])(
         ]);
         expect(made).toEqual({
           getAllPaymentsByMerchantUid: 5,
-          getPaymentsByStatus: LISTINGS,
+          getPaymentsByStatus: SWEEP_LISTINGS,
           getPaymentListByImpUid: 0,
           getPaymentByImpUid: 0,
           getPaymentByMerchantUid: 0,
@@ -513,7 +509,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres', 'mariadb'])(
       expect(run).toMatchObject({
         examined: 0,
         batch: 0,
-        lookups: LISTINGS,
+        lookups: SWEEP_LISTINGS,
         changed: 0,
         failed: 0,
         outcomes: {},
@@ -523,7 +519,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres', 'mariadb'])(
       });
       expect(made).toEqual({
         getAllPaymentsByMerchantUid: 0,
-        getPaymentsByStatus: LISTINGS,
+        getPaymentsByStatus: SWEEP_LISTINGS,
         getPaymentListByImpUid: 0,
         getPaymentByImpUid: 0,
         getPaymentByMerchantUid: 0,
@@ -560,7 +556,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres', 'mariadb'])(
       const refunding = await reconcile();
       expect(refunding.run).toMatchObject({
         examined: 0,
-        lookups: LISTINGS,
+        lookups: SWEEP_LISTINGS,
         changed: 1,
         failed: 0,
         outcomes: { not_found: 1 },
@@ -572,7 +568,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres', 'mariadb'])(
         unaccounted: [],
       });
       expect(refunding.made).toMatchObject({
-        getPaymentsByStatus: LISTINGS,
+        getPaymentsByStatus: SWEEP_LISTINGS,
         cancelPayment: 1,
       });
       expect(await recordLine(shop, payments.impUid('unknownRefunded'))).toBe(
@@ -831,7 +827,7 @@ describe('which orders a run claims, and in which order it settles their payment
     const { run: result, made } = await run();
     expect(result).toMatchObject({
       examined: 0,
-      lookups: LISTINGS,
+      lookups: SWEEP_LISTINGS,
       changed: 1,
       outcomes: { paid: 1 },
       swept: { listed: 1, verified: 1, failed: 0 },
@@ -839,7 +835,7 @@ describe('which orders a run claims, and in which order it settles their payment
     });
     expect(made).toEqual({
       getAllPaymentsByMerchantUid: 0,
-      getPaymentsByStatus: LISTINGS,
+      getPaymentsByStatus: SWEEP_LISTINGS,
     });
     expect(await orderLine(shop, payments, merchantUid)).toBe(
       'paid | by late | cancelled 0 | fulfilment ready_to_ship | events [paid→shipx1]',

@@ -30,6 +30,7 @@ import {
   statusesOf,
   stillOpen,
   sweptOf,
+  SWEEP_LISTINGS,
 } from './stale-orders.js';
 
 const PER_ENDING = 38;
@@ -78,9 +79,6 @@ const sumSwept = (
   summaries: ReconciliationSummary[],
   key: keyof ReconciliationSummary['swept'],
 ) => summaries.reduce((total, summary) => total + summary.swept[key], 0);
-
-/** The sweep's listings per run: `status/paid` and `status/cancelled`, one page each. */
-const LISTINGS = 2;
 
 describe.each<DatabaseKind>(['postgres', 'mariadb'])(
   'two reconciliations at once on %s',
@@ -185,7 +183,7 @@ describe.each<DatabaseKind>(['postgres', 'mariadb'])(
       const open = stillOpen(orders);
       expect(sum(runs, 'examined')).toBe(open.length);
       for (const run of runs) {
-        expect(run.lookups).toBe(run.examined + LISTINGS);
+        expect(run.lookups).toBe(run.examined + SWEEP_LISTINGS);
         // Each run lists every recent payment; all are recorded as they are.
         expect(run.swept).toEqual({
           listed: sweptOf(orders),
@@ -205,7 +203,7 @@ describe.each<DatabaseKind>(['postgres', 'mariadb'])(
         cancelPayment: made('cancelPayment'),
       }).toEqual({
         getAllPaymentsByMerchantUid: open.length,
-        getPaymentsByStatus: runs.length * LISTINGS,
+        getPaymentsByStatus: runs.length * SWEEP_LISTINGS,
         getPaymentByImpUid: 0,
         cancelPayment: 0,
       });
@@ -231,7 +229,7 @@ describe.each<DatabaseKind>(['postgres', 'mariadb'])(
       expect(sum(runs, 'examined')).toBe(open.length + fresh.length);
       expect(sum(runs, 'failed')).toBe(0);
       for (const run of runs) {
-        expect(run.lookups).toBe(run.examined + LISTINGS);
+        expect(run.lookups).toBe(run.examined + SWEEP_LISTINGS);
         expect(run.swept.failed).toBe(0);
         expect(run.unaccounted).toEqual([]);
         expect(run.flagged).toEqual([]);
@@ -239,7 +237,7 @@ describe.each<DatabaseKind>(['postgres', 'mariadb'])(
       expect(made('getAllPaymentsByMerchantUid')).toBe(
         open.length + fresh.length,
       );
-      expect(made('getPaymentsByStatus')).toBe(runs.length * LISTINGS);
+      expect(made('getPaymentsByStatus')).toBe(runs.length * SWEEP_LISTINGS);
       // Per payment: what the order phases decided, plus one outcome per payment a sweep verified
       // again (settled already, or concurrently: then the one that lost decided nothing new).
       const expected = outcomesOf(fresh);

@@ -28,6 +28,7 @@ import {
   sweptOf,
   untouched,
   webhooksFor,
+  SWEEP_LISTINGS,
 } from './stale-orders.js';
 
 type Way = 'in-process' | 'command';
@@ -43,9 +44,6 @@ const TARGETS: Array<[Way, DatabaseKind]> = [
 const PER_ENDING = 20;
 const ORDERS = PER_ENDING * ENDING_NAMES.length; // 160: two batches of at most 100
 const BATCHES = Math.ceil(ORDERS / 100);
-/** The sweep's listings: `status/paid` and `status/cancelled`, one page each (fewer than 1000 payments). */
-const LISTINGS = 2;
-
 describe.each(TARGETS)(
   'missed webhooks settled by reconciliation (%s, %s)',
   (way, kind) => {
@@ -104,7 +102,7 @@ describe.each(TARGETS)(
       expect(await settlementOf(shop, orders)).toEqual(untouched(orders));
     });
 
-    it(`one run settles every order once, in ${BATCHES} batches, one findAll per order and ${LISTINGS} listings`, async () => {
+    it(`one run settles every order once, in ${BATCHES} batches, one findAll per order and ${SWEEP_LISTINGS} listings`, async () => {
       const shop = current();
       expect(orders).toHaveLength(ORDERS);
       const firstBatch = (await inClaimOrder(shop, orders)).slice(0, 100);
@@ -123,7 +121,7 @@ describe.each(TARGETS)(
         examined: ORDERS,
         batch: BATCHES,
         // Every order has at most one payment: one findAll each, then the two listings.
-        lookups: ORDERS + LISTINGS,
+        lookups: ORDERS + SWEEP_LISTINGS,
         changed,
         failed: 0,
         // One payment per order (none for no_payment, counted per order).
@@ -150,7 +148,7 @@ describe.each(TARGETS)(
         cancelPayment: made('cancelPayment'),
       }).toEqual({
         getAllPaymentsByMerchantUid: ORDERS,
-        getPaymentsByStatus: LISTINGS,
+        getPaymentsByStatus: SWEEP_LISTINGS,
         getPaymentListByImpUid: 0,
         getPaymentByImpUid: 0,
         getPaymentByMerchantUid: 0,
@@ -175,7 +173,7 @@ describe.each(TARGETS)(
       expect(run).toMatchObject({
         examined: open.length,
         batch: Math.ceil(open.length / 100),
-        lookups: open.length + LISTINGS,
+        lookups: open.length + SWEEP_LISTINGS,
         changed: 0,
         failed: 0,
         outcomes: outcomesOf(orders, 'againOutcome'),
@@ -198,7 +196,7 @@ describe.each(TARGETS)(
         cancelPayment: made('cancelPayment'),
       }).toEqual({
         getAllPaymentsByMerchantUid: open.length,
-        getPaymentsByStatus: LISTINGS,
+        getPaymentsByStatus: SWEEP_LISTINGS,
         getPaymentListByImpUid: 0,
         getPaymentByImpUid: 0,
         cancelPayment: 0,

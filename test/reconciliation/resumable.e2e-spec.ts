@@ -20,6 +20,7 @@ import {
   stillOpen,
   sweptOf,
   untouched,
+  SWEEP_LISTINGS,
 } from './stale-orders.js';
 
 const PER_ENDING = 20;
@@ -93,9 +94,6 @@ const only = (map: Map<string, string>, orders: readonly StaleOrder[]) =>
     orders.map((order) => [order.merchantUid, map.get(order.merchantUid)]),
   );
 
-/** The sweep's listings: `status/paid` and `status/cancelled`, one page each. */
-const LISTINGS = 2;
-
 describe('reconciliation resumed after an interruption (postgres)', () => {
   const stale = useStaleShop();
 
@@ -142,7 +140,7 @@ describe('reconciliation resumed after an interruption (postgres)', () => {
     const examined = afterFirst.left.length + reopened.length;
     expect(second).toMatchObject({
       examined,
-      lookups: examined + LISTINGS,
+      lookups: examined + SWEEP_LISTINGS,
       changed: changedBy(afterFirst.left),
       failed: 0,
       swept: { listed: sweptOf(orders), verified: 0, failed: 0 },
@@ -221,7 +219,7 @@ describe('reconciliation when iamport fails mid-way (postgres)', () => {
       lookups: 100,
       changed: changedBy(first),
       failed: ORDERS - 100,
-      swept: { listed: 0, verified: 0, failed: LISTINGS },
+      swept: { listed: 0, verified: 0, failed: SWEEP_LISTINGS },
     });
     const attempts = 1 + IAMPORT_DEFAULTS.maxRetries;
     expect({
@@ -230,7 +228,7 @@ describe('reconciliation when iamport fails mid-way (postgres)', () => {
       cancelPayment: made('cancelPayment'),
     }).toEqual({
       getAllPaymentsByMerchantUid: 100 + failed.length * attempts,
-      getPaymentsByStatus: LISTINGS * attempts,
+      getPaymentsByStatus: SWEEP_LISTINGS * attempts,
       cancelPayment: first.filter((order) => order.ending === 'forged').length,
     });
     expect([looked.length, left.length]).toEqual([ORDERS, 0]);
@@ -259,7 +257,7 @@ describe('reconciliation when iamport fails mid-way (postgres)', () => {
     const examined = failed.length + stillOpen(first).length;
     expect(later).toMatchObject({
       examined,
-      lookups: examined + LISTINGS,
+      lookups: examined + SWEEP_LISTINGS,
       changed: changedBy(failed),
       failed: 0,
       swept: { listed: sweptOf(orders), verified: 0, failed: 0 },

@@ -17,6 +17,9 @@ import { PaymentRecordEntity } from '../../apps/sample/src/persistence/payment-r
 import type { SampleApp } from '../support/sample-app.fixture.js';
 import type { SimulatorControl } from '../support/simulator-control.js';
 
+/** Calls of a run's sweep: `status/paid` and `status/cancelled`, one page each (fewer than 1,000 payments). */
+export const SWEEP_LISTINGS = 2;
+
 /** How the buyer's payment ended, while iamport's webhook never arrived. */
 export type Ending =
   | 'paid'

@@ -9,7 +9,7 @@ import {
   type SampleApp,
   startSampleApp,
 } from '../support/sample-app.fixture.js';
-import { handlersOf, refundInConsole } from './regression-kit.js';
+import { handlersOf } from './regression-kit.js';
 
 const SHIPPING_DELAY_MS = 1500;
 
@@ -55,7 +55,7 @@ describe.each(['sqlite', 'postgres'] as const)(
         (current) => current.status === 'paid',
       );
       expect(paid.status).toBe('paid');
-      await refundInConsole(shop, payment.imp_uid);
+      await shop.sim.cancelInConsole(payment.imp_uid, { webhook: false });
 
       const webhook = await postWebhook(shop, {
         imp_uid: payment.imp_uid,

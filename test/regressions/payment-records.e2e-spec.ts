@@ -1,6 +1,6 @@
 import { orderWhen, postWebhook, useShop } from '../sample/shop.js';
 import { DATABASE_KINDS } from '../support/databases.js';
-import { handlersOf, recordOf, refundInConsole } from './regression-kit.js';
+import { handlersOf, recordOf } from './regression-kit.js';
 
 const AMOUNT = 30_000;
 
@@ -49,7 +49,10 @@ describe.each(DATABASE_KINDS)('payment records on %s', (kind) => {
       failure_reason: null,
     });
 
-    await refundInConsole(shop.current, real.imp_uid, 200);
+    await shop.current.sim.cancelInConsole(real.imp_uid, {
+      amount: 200,
+      webhook: false,
+    });
     expect(
       (await webhook(real.imp_uid, merchant_uid, 'cancelled')).body,
     ).toMatchObject({

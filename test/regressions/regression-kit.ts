@@ -1,7 +1,9 @@
 import type { PaymentRecord } from 'nestjs-iamport';
+import { Sql } from '../../apps/sample/src/persistence/sql.js';
+import { TypeOrmOrderRepository } from '../../apps/sample/src/persistence/typeorm-order.repository.js';
 import type { SampleApp } from '../support/sample-app.fixture.js';
 
-/** The module's record of a payment, read from the sample's `iamport_payments` table. */
+/** The module's record of a payment, read through the shop's own adapter (the fields these suites assert on). */
 export async function recordOf(
   shop: SampleApp,
   impUid: string,
@@ -9,48 +11,22 @@ export async function recordOf(
   PaymentRecord,
   'disposition' | 'status' | 'cancelledAmount'
 > | null> {
-  const rows: Array<{
-    disposition: string;
-    status: string;
-    cancelled_amount: number | string;
-  }> = await shop.dataSource.query(
-    shop.dataSource.options.type === 'postgres'
-      ? 'SELECT disposition, status, cancelled_amount FROM iamport_payments WHERE imp_uid = $1'
-      : 'SELECT disposition, status, cancelled_amount FROM iamport_payments WHERE imp_uid = ?',
-    [impUid],
-  );
-  const row = rows[0];
-  return row
-    ? {
-        disposition: row.disposition as PaymentRecord['disposition'],
-        status: row.status as PaymentRecord['status'],
-        cancelledAmount: Number(row.cancelled_amount),
-      }
-    : null;
+  const record = await shop.app
+    .get(TypeOrmOrderRepository)
+    .findPaymentRecord(impUid);
+  if (!record) return null;
+  const { disposition, status, cancelledAmount } = record;
+  return { disposition, status, cancelledAmount };
 }
 
-/** The handlers that ran for an order's events (the sample's journal). */
+/** The handlers that ran for an order's events (the sample's journal), in the order they ran. */
 export async function handlersOf(
   shop: SampleApp,
   merchantUid: string,
 ): Promise<string[]> {
-  const rows: Array<{ handler: string }> = await shop.dataSource.query(
-    shop.dataSource.options.type === 'postgres'
-      ? 'SELECT handler FROM handled_events WHERE merchant_uid = $1 ORDER BY handled_at'
-      : 'SELECT handler FROM handled_events WHERE merchant_uid = ? ORDER BY handled_at',
+  const { rows } = await new Sql(shop.dataSource).run<{ handler: string }>(
+    'SELECT handler FROM handled_events WHERE merchant_uid = ? ORDER BY handled_at',
     [merchantUid],
   );
   return rows.map((row) => row.handler);
-}
-
-/** A console refund in the simulator, without iamport's webhook (the test sends its own). */
-export function refundInConsole(
-  shop: SampleApp,
-  impUid: string,
-  amount?: number,
-): Promise<unknown> {
-  return shop.sim.control('POST', `/_sim/payments/${impUid}/cancel`, {
-    ...(amount === undefined ? {} : { amount }),
-    webhook: false,
-  });
 }

@@ -59,7 +59,7 @@ describe.each(DATABASE_KINDS)(
             merchant_uid: merchantUid,
             amount: AMOUNT,
           });
-          await sim.control('POST', `/_sim/payments/${p2.imp_uid}/cancel`, {
+          await sim.cancelInConsole(p2.imp_uid, {
             amount: 5000,
             webhook: false,
           });

@@ -1,6 +1,6 @@
 import { ReconciliationService } from 'nestjs-iamport';
 import { orderWhen, postWebhook, useShop } from '../sample/shop.js';
-import { recordOf, refundInConsole } from './regression-kit.js';
+import { recordOf } from './regression-kit.js';
 
 const AMOUNT = 17_000;
 
@@ -33,7 +33,10 @@ describe.each(['sqlite', 'postgres'] as const)(
         merchant_uid,
         status: 'paid',
       });
-      await refundInConsole(shop.current, settling.imp_uid, 1530);
+      await shop.current.sim.cancelInConsole(settling.imp_uid, {
+        amount: 1530,
+        webhook: false,
+      });
 
       const summary = await shop.current.app
         .get(ReconciliationService)

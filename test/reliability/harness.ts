@@ -15,16 +15,20 @@ export interface Answer<T = any> {
 
 /**
  * HTTP to one app over a keep-alive agent (node:http, so that the sockets in
- * flight are bounded and reused as a real client's would be).
+ * flight are bounded and reused as a real client's would be), or with
+ * `keepAlive: false` one connection per request: a request written on a pooled
+ * socket at the moment the server's keep-alive timeout closes it dies with
+ * ECONNRESET, and a harness that must know whether a notification reached the
+ * app (sent or lost, never in between) cannot have that.
  */
 export class AppClient {
-  private readonly agent: Agent;
+  private readonly agent: Agent | false;
 
   constructor(
     readonly url: string,
-    maxSockets = 32,
+    { maxSockets = 32, keepAlive = true } = {},
   ) {
-    this.agent = new Agent({ keepAlive: true, maxSockets });
+    this.agent = keepAlive ? new Agent({ keepAlive: true, maxSockets }) : false;
   }
 
   send<T = any>(
@@ -34,7 +38,10 @@ export class AppClient {
   ): Promise<Answer<T>> {
     const payload =
       options.body === undefined ? undefined : JSON.stringify(options.body);
-    const headers: Record<string, string> = { ...options.headers };
+    const headers: Record<string, string> = {
+      ...(this.agent ? {} : { connection: 'close' }),
+      ...options.headers,
+    };
     if (payload !== undefined) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));
@@ -102,7 +109,7 @@ export class AppClient {
   }
 
   close(): void {
-    this.agent.destroy();
+    if (this.agent) this.agent.destroy();
   }
 }
 

@@ -86,6 +86,21 @@ export class SimulatorControl {
   }
 
   /**
+   * A refund made in iamport's console: all that is left, or `amount`; the
+   * `cancelled` webhook unless `webhook` is false. Answers the payment.
+   */
+  cancelInConsole(
+    impUid: string,
+    options: { amount?: number; reason?: string; webhook?: boolean } = {},
+  ): Promise<Record<string, any>> {
+    return this.control(
+      'POST',
+      `/_sim/payments/${encodeURIComponent(impUid)}/cancel`,
+      options,
+    );
+  }
+
+  /**
    * The merchant revokes an unpaid virtual account in the console: status cancelled, and the
    * `cancelled` webhook unless `webhook` is false. Answers the payment.
    */

@@ -57,12 +57,6 @@ export {
 export { PaymentVerificationService } from './verification/payment-verification.service.js';
 export { canApply, decide, type DecisionInput } from './verification/decide.js';
 export type { Decision, Refund } from './verification/decision.js';
-export {
-  heldAmount,
-  isBehind,
-  neverHeldMoney,
-} from './verification/payment-facts.js';
-export { recordOf } from './verification/payment-record.js';
 export type {
   ForgeryPolicy,
   VerificationOutcome,

@@ -142,26 +142,19 @@ export class TypeOrmReconciliationRepository implements IamportReconciliationRep
     owner: string,
     attemptedAt: Date,
   ): Promise<void> {
+    // One statement each: each order has its own retry time. The sweep claims nothing, so an
+    // order claimed by nobody is marked too; another owner's claim is left alone.
     for (const failure of failures) {
-      // Claimed by this owner, or by nobody (the sweep claims nothing): another owner's claim is left alone.
-      await this.orders
-        .createQueryBuilder()
-        .update(OrderEntity)
-        .set({
+      await this.release(
+        [failure.merchantUid],
+        owner,
+        {
           reconciledAt: attemptedAt,
           reconcileFailures: () => 'reconcile_failures + 1',
           reconcileRetryAfter: failure.retryAfter,
-          reconcileOwner: null,
-          reconcileUntil: null,
-          updatedAt: () => 'updated_at',
-        })
-        .where('merchant_uid = :merchantUid', {
-          merchantUid: failure.merchantUid,
-        })
-        .andWhere('(reconcile_owner IS NULL OR reconcile_owner = :owner)', {
-          owner,
-        })
-        .execute();
+        },
+        true,
+      );
     }
   }
 
@@ -183,11 +176,12 @@ export class TypeOrmReconciliationRepository implements IamportReconciliationRep
     return this.release(merchantUids, owner, {});
   }
 
-  /** Ends this owner's claim on the orders (never someone else's). */
+  /** Ends this owner's claim on the orders (never someone else's); with `unclaimedToo`, also writes orders nobody claims. */
   private async release(
     merchantUids: readonly string[],
     owner: string,
     also: QueryDeepPartialEntity<OrderEntity>,
+    unclaimedToo = false,
   ): Promise<void> {
     if (merchantUids.length === 0) return;
     await this.orders
@@ -200,7 +194,12 @@ export class TypeOrmReconciliationRepository implements IamportReconciliationRep
         updatedAt: () => 'updated_at',
       })
       .where('merchant_uid IN (:...merchantUids)', { merchantUids })
-      .andWhere('reconcile_owner = :owner', { owner })
+      .andWhere(
+        unclaimedToo
+          ? '(reconcile_owner IS NULL OR reconcile_owner = :owner)'
+          : 'reconcile_owner = :owner',
+        { owner },
+      )
       .execute();
   }
 }

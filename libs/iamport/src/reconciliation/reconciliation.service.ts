@@ -26,6 +26,30 @@ const PAGE = 1000;
 // What the sweep lists: every payment that holds (or held) money, by the time of its status.
 const SWEPT: readonly PaymentStatus[] = ['paid', 'cancelled'];
 
+/** A run's options with the documented defaults filled in. */
+type Run = ReconcileOptions &
+  Required<
+    Pick<
+      ReconcileOptions,
+      | 'horizonMs'
+      | 'sweepWindowMs'
+      | 'batchSize'
+      | 'concurrency'
+      | 'retryBaseMs'
+    >
+  >;
+
+function withDefaults(options: ReconcileOptions): Run {
+  return {
+    ...options,
+    horizonMs: options.horizonMs ?? 7 * DAY_MS,
+    sweepWindowMs: options.sweepWindowMs ?? 2 * DAY_MS,
+    batchSize: options.batchSize ?? 100,
+    concurrency: options.concurrency ?? 8,
+    retryBaseMs: options.retryBaseMs ?? 60_000,
+  };
+}
+
 /**
  * Settles what webhooks did not (iamport sends one once by default, and none
  * on failure). A run ends: it claims each open order at most once, looks at
@@ -45,7 +69,8 @@ export class ReconciliationService {
     @Inject(IAMPORT_OPTIONS) private readonly options: ResolvedIamportOptions,
   ) {}
 
-  async reconcile(run: ReconcileOptions): Promise<ReconciliationSummary> {
+  async reconcile(options: ReconcileOptions): Promise<ReconciliationSummary> {
+    const run = withDefaults(options);
     const started = Date.now();
     const summary: ReconciliationSummary = {
       batch: 0,
@@ -73,7 +98,7 @@ export class ReconciliationService {
 
   /** Returns the merchant_uids it could not settle: the sweep does not try them again in this run. */
   private async reconcileOrders(
-    run: ReconcileOptions,
+    run: Run,
     summary: ReconciliationSummary,
     owner: string,
   ): Promise<Set<string>> {
@@ -85,11 +110,11 @@ export class ReconciliationService {
       const claimed = await orders.claimStaleOrders({
         statuses: OPEN_STATUSES,
         createdBefore: new Date(now.getTime() - run.olderThanMs),
-        createdAfter: new Date(now.getTime() - (run.horizonMs ?? 7 * DAY_MS)),
+        createdAfter: new Date(now.getTime() - run.horizonMs),
         notReconciledSince: runStart,
         now,
         limit: Math.min(
-          Math.max(1, run.batchSize ?? 100),
+          Math.max(1, run.batchSize),
           (run.maxOrders ?? Infinity) - summary.examined,
         ),
         owner,
@@ -99,7 +124,7 @@ export class ReconciliationService {
       summary.batch++;
       const settled: string[] = [];
       const failed: StaleOrder[] = [];
-      await inPool(claimed, run.concurrency ?? 8, async (order) => {
+      await inPool(claimed, run.concurrency, async (order) => {
         try {
           await this.settleOrder(order.merchantUid, summary);
           settled.push(order.merchantUid);
@@ -119,7 +144,7 @@ export class ReconciliationService {
           retryAfter: retryAfter(
             attemptedAt,
             order.failures + 1,
-            run.retryBaseMs ?? 60_000,
+            run.retryBaseMs,
           ),
         })),
         owner,
@@ -164,12 +189,12 @@ export class ReconciliationService {
    * wait out a backoff (a failing order is tried once per run).
    */
   private async sweep(
-    run: ReconcileOptions,
+    run: Run,
     summary: ReconciliationSummary,
     owner: string,
     failedOrders: Set<string>,
   ): Promise<void> {
-    const windowMs = Math.min(run.sweepWindowMs ?? 2 * DAY_MS, 90 * DAY_MS);
+    const windowMs = Math.min(run.sweepWindowMs, 90 * DAY_MS);
     if (windowMs <= 0) return;
     const from = Math.floor((Date.now() - windowMs) / 1000);
     for (const status of SWEPT) {
@@ -192,7 +217,7 @@ export class ReconciliationService {
         summary.swept.listed += found.list.length;
         const due = await this.toSweep(found.list, failedOrders);
         const failed = new Set<string>();
-        await inPool(due, run.concurrency ?? 8, async (payment) => {
+        await inPool(due, run.concurrency, async (payment) => {
           try {
             await this.settle(payment, summary);
             summary.swept.verified++;
@@ -212,7 +237,7 @@ export class ReconciliationService {
         await this.repository().markFailed(
           [...failed].map((merchantUid) => ({
             merchantUid,
-            retryAfter: retryAfter(now, 1, run.retryBaseMs ?? 60_000),
+            retryAfter: retryAfter(now, 1, run.retryBaseMs),
           })),
           owner,
           now,
