@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { requestJson, SimulatorControl } from './http.js';
 import { type Child, freePort, startNode, waitForHttp } from './processes.js';
 
+/** The sample app's `/admin` token in the benchmark (it adds the products ordered). */
+const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+
 export type Adapter = 'express' | 'fastify';
 export const ADAPTERS: readonly Adapter[] = ['express', 'fastify'];
 
@@ -103,6 +106,7 @@ export async function startApp(settings: AppSettings): Promise<RunningApp> {
     IAMPORT_IMP_KEY: SIM_KEY,
     IAMPORT_IMP_SECRET: SIM_SECRET,
     RECONCILE_INTERVAL_SECONDS: '0',
+    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
     ...settings.env,
   };
   const name = settings.implementation;
@@ -146,9 +150,32 @@ export interface PaidPayment {
   amount: number;
 }
 
+/** Products of 1,000 to 9,900 won, so that payments differ in amount. */
+const PRICES = Array.from({ length: 90 }, (_, index) => 1_000 + index * 100);
+
+/** The shop's product of each price in `PRICES`, added through `POST /admin/products`. */
+async function addProducts(shopUrl: string): Promise<number[]> {
+  const ids: number[] = [];
+  for (const price of PRICES) {
+    const answer = await fetch(`${shopUrl}/admin/products`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${BENCH_ADMIN_TOKEN}`,
+      },
+      body: JSON.stringify({ name: 'Benchmark mug', price }),
+    });
+    const text = await answer.text();
+    if (answer.status !== 201)
+      throw new Error(`POST /admin/products answered ${answer.status}: ${text}`);
+    ids.push((JSON.parse(text) as { id: number }).id);
+  }
+  return ids;
+}
+
 /**
- * Orders through the shop's `POST /orders` and a paid payment of each at the
- * simulator (set-up: not timed).
+ * Orders through the shop's `POST /orders` (priced on the server from a
+ * product) and a paid payment of each at the simulator (set-up: not timed).
  */
 export async function createPaidPayments(
   shopUrl: string,
@@ -156,15 +183,16 @@ export async function createPaidPayments(
   count: number,
   concurrency = 32,
 ): Promise<PaidPayment[]> {
+  const products = await addProducts(shopUrl);
   const payments: PaidPayment[] = [];
   let next = 0;
   const worker = async () => {
     for (let index = next++; index < count; index = next++) {
-      const amount = 1_000 + (index % 90) * 100;
+      const amount = PRICES[index % PRICES.length];
       const order = await requestJson<{ merchant_uid: string }>(
         'POST',
         `${shopUrl}/orders`,
-        { name: 'Benchmark mug', amount },
+        { product_id: products[index % PRICES.length] },
       );
       const impUid = await simulator.createPaidPayment(
         order.merchant_uid,

@@ -1,4 +1,5 @@
 import type { OrderStatus } from 'nestjs-iamport';
+import { TEST_ADMIN_TOKEN } from '../support/priced-orders.js';
 import { OrderEntity } from '../../apps/sample/src/persistence/order.entity.js';
 import { OutboxEventEntity } from '../../apps/sample/src/persistence/outbox-event.entity.js';
 import { PaymentNotificationEntity } from '../../apps/sample/src/persistence/payment-notification.entity.js';
@@ -121,9 +122,34 @@ export function postOrderRaw(
   body: string,
   type: string | null = 'application/json',
 ): Promise<Answer> {
-  return send(`${shop.url}/orders`, {
+  return postRaw(shop, '/orders', body, type);
+}
+
+/** `POST /admin/products` with a raw body, as the merchant (the test admin token) or with `authorization` given. */
+export function postProductRaw(
+  shop: SampleApp,
+  body: string,
+  authorization: string | null = `Bearer ${TEST_ADMIN_TOKEN}`,
+): Promise<Answer> {
+  return postRaw(
+    shop,
+    '/admin/products',
+    body,
+    'application/json',
+    authorization === null ? {} : { authorization },
+  );
+}
+
+function postRaw(
+  shop: SampleApp,
+  path: string,
+  body: string,
+  type: string | null,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  return send(`${shop.url}${path}`, {
     method: 'POST',
-    headers: type === null ? {} : { 'content-type': type },
+    headers: type === null ? headers : { ...headers, 'content-type': type },
     body: type === null ? new TextEncoder().encode(body) : body,
   });
 }

@@ -1,6 +1,7 @@
 import { PaymentNotificationEntity } from '../../apps/sample/src/persistence/payment-notification.entity.js';
 import type { OrderView } from '../../apps/sample/src/orders/order.view.js';
 import type { DatabaseKind } from '../support/databases.js';
+import { TEST_ADMIN_TOKEN } from '../support/priced-orders.js';
 import type { SampleApp } from '../support/sample-app.fixture.js';
 import {
   type Answer,
@@ -12,6 +13,7 @@ import {
   get,
   type OrderStatus,
   postOrderRaw,
+  postProductRaw,
   redirect,
   resultStatusOf,
   type ShopName,
@@ -109,57 +111,118 @@ const sequence = async (
   return answers;
 };
 
+/** A product the migration seeds in every fresh database: 제주 녹차 100g at 12,000원. */
+const SEEDED = { id: 1, price: 12_000 };
+
 /** `POST /orders` bad bodies: each answers 400 with its reason and creates nothing. */
 const badOrders: Array<[string, string, RegExp]> = [
-  ['amount 0', '{"name":"Mug","amount":0}', /amount must not be less than 1/],
+  ...(['amount', 'price', 'currency'] as const).map(
+    (field): [string, string, RegExp] => [
+      `a ${field} set by the client`,
+      JSON.stringify({
+        product_id: SEEDED.id,
+        [field]: field === 'currency' ? 'USD' : 1,
+      }),
+      new RegExp(
+        `${field} must not be sent: the server prices the order from product_id and quantity`,
+      ),
+    ],
+  ),
+  ['a missing product_id', '{}', /product_id must be an integer number/],
   [
-    'a negative amount',
-    '{"name":"Mug","amount":-35000}',
-    /amount must not be less than 1/,
+    'a string product_id',
+    '{"product_id":"1"}',
+    /product_id must be an integer number/,
   ],
   [
-    'a fractional amount',
-    '{"name":"Mug","amount":350.5}',
-    /amount must be an integer number/,
+    'an object as product_id ({"$ne": null})',
+    '{"product_id":{"$ne":null}}',
+    /product_id must be an integer number/,
   ],
   [
-    'a string amount',
-    '{"name":"Mug","amount":"35000"}',
-    /amount must be an integer number/,
+    'a huge product_id (1e15)',
+    '{"product_id":1000000000000000}',
+    /product_id must not be greater than 2147483647/,
   ],
   [
-    'a huge amount (1e15)',
-    '{"name":"Mug","amount":1000000000000000}',
-    /amount must not be greater than 1000000000/,
+    'an infinite product_id (1e400)',
+    '{"product_id":1e400}',
+    /product_id must be an integer number/,
   ],
   [
-    'an infinite amount (1e400)',
-    '{"name":"Mug","amount":1e400}',
-    /amount must be an integer number/,
-  ],
-  ['a missing name', '{"amount":35000}', /name must be a string/],
-  [
-    'a name of 10 KB',
-    JSON.stringify({ name: 'x'.repeat(10_240), amount: 35_000 }),
-    /name must be shorter than or equal to 100 characters/,
+    'an unknown product_id',
+    '{"product_id":999999}',
+    /product_id 999999 is not a product of this shop/,
   ],
   [
-    'an object as name ({"$ne": null})',
-    '{"name":{"$ne":null},"amount":35000}',
-    /name must be a string/,
+    'quantity 0',
+    '{"product_id":1,"quantity":0}',
+    /quantity must not be less than 1/,
+  ],
+  [
+    'a negative quantity',
+    '{"product_id":1,"quantity":-3}',
+    /quantity must not be less than 1/,
+  ],
+  [
+    'quantity 101',
+    '{"product_id":1,"quantity":101}',
+    /quantity must not be greater than 100/,
+  ],
+  [
+    'a fractional quantity',
+    '{"product_id":1,"quantity":1.5}',
+    /quantity must be an integer number/,
+  ],
+  [
+    'a string quantity',
+    '{"product_id":1,"quantity":"2"}',
+    /quantity must be an integer number/,
+  ],
+  [
+    'a name (the product names the order)',
+    '{"product_id":1,"name":"Free mug"}',
+    /property name should not exist/,
   ],
   [
     'unknown fields (status, coupon)',
-    '{"name":"Mug","amount":35000,"status":"paid","coupon":"FREE"}',
+    '{"product_id":1,"status":"paid","coupon":"FREE"}',
     /property status should not exist.*property coupon should not exist/,
   ],
-  [
-    'an array body',
-    '[{"name":"Mug","amount":35000}]',
-    /property 0 should not exist/,
-  ],
+  ['an array body', '[{"product_id":1}]', /property 0 should not exist/],
   ['a JSON null body', 'null', /is not valid JSON/],
-  ['malformed JSON', '{"name":"Mug","amount":35', /JSON/],
+  ['malformed JSON', '{"product_id":1', /JSON/],
+];
+
+/** `POST /admin/products` bad bodies, with the right token: 400 with the reason. */
+const badProducts: Array<[string, string, RegExp]> = [
+  ['price 0', '{"name":"Mug","price":0}', /price must not be less than 1/],
+  [
+    'a fractional price',
+    '{"name":"Mug","price":350.5}',
+    /price must be an integer number/,
+  ],
+  [
+    'a string price',
+    '{"name":"Mug","price":"35000"}',
+    /price must be an integer number/,
+  ],
+  [
+    'a huge price (1e15)',
+    '{"name":"Mug","price":1000000000000000}',
+    /price must not be greater than 1000000000/,
+  ],
+  ['a missing name', '{"price":35000}', /name must be a string/],
+  [
+    'a name of 10 KB',
+    JSON.stringify({ name: 'x'.repeat(10_240), price: 35_000 }),
+    /name must be shorter than or equal to 100 characters/,
+  ],
+  [
+    'a lower-case currency',
+    '{"name":"Mug","price":35000,"currency":"krw"}',
+    /currency must be a three-letter ISO code/,
+  ],
 ];
 
 const CASES: AttackCase[] = [
@@ -620,11 +683,15 @@ const CASES: AttackCase[] = [
       const sql = "Mug'); DROP TABLE orders;--";
       const created = await postOrderRaw(
         shop,
-        JSON.stringify({ name: SCRIPT, amount: 1000 }),
+        JSON.stringify({
+          product_id: await shop.productId({ name: SCRIPT, amount: 1000 }),
+        }),
       );
       const second = await postOrderRaw(
         shop,
-        JSON.stringify({ name: sql, amount: 1000 }),
+        JSON.stringify({
+          product_id: await shop.productId({ name: sql, amount: 1000 }),
+        }),
       );
       const page = await get(
         shop,
@@ -747,19 +814,19 @@ const CASES: AttackCase[] = [
     case: 'POST /orders as a form, as text/plain, with no content type, and 1 MB',
     attack: (shop) =>
       sequence(
-        () => postOrderRaw(shop, 'name=Mug&amount=35000', FORM),
-        () => postOrderRaw(shop, '{"name":"Mug","amount":35000}', 'text/plain'),
-        () => postOrderRaw(shop, '{"name":"Mug","amount":35000}', null),
+        () => postOrderRaw(shop, 'product_id=1&quantity=2', FORM),
+        () => postOrderRaw(shop, '{"product_id":1}', 'text/plain'),
+        () => postOrderRaw(shop, '{"product_id":1}', null),
         () =>
           postOrderRaw(
             shop,
-            JSON.stringify({ name: 'Mug', amount: 35_000, x: 'x'.repeat(1e6) }),
+            JSON.stringify({ product_id: 1, x: 'x'.repeat(1e6) }),
           ),
       ),
     answers: [
-      [400, /amount must be an integer number/],
-      [400, /name must be a string/],
-      [400, /name must be a string/],
+      [400, /product_id must be an integer number/],
+      [400, /product_id must be an integer number/],
+      [400, /product_id must be an integer number/],
       [413, /request entity too large/],
     ],
     orders: { a: 'pending' },
@@ -863,23 +930,23 @@ const CASES: AttackCase[] = [
     orders: { a: 'pending' },
   })),
   {
-    case: 'POST /orders with __proto__ and constructor keys: a plain pending order, nothing polluted',
+    case: 'POST /orders with __proto__ and constructor keys: a plain pending order at the product’s price, nothing polluted',
     attack: (shop) =>
       sequence(
         () =>
           postOrderRaw(
             shop,
-            '{"name":"Mug","amount":35000,"__proto__":{"status":"paid","amount":1}}',
+            `{"product_id":${SEEDED.id},"__proto__":{"status":"paid","amount":1}}`,
           ),
         () =>
           postOrderRaw(
             shop,
-            '{"name":"Mug","amount":35000,"constructor":{"prototype":{"status":"paid"}}}',
+            `{"product_id":${SEEDED.id},"constructor":{"prototype":{"status":"paid"}}}`,
           ),
       ),
     answers: [
-      [201, { amount: ORDER_AMOUNT, status: 'pending' }],
-      [201, { amount: ORDER_AMOUNT, status: 'pending' }],
+      [201, { amount: SEEDED.price, status: 'pending' }],
+      [201, { amount: SEEDED.price, status: 'pending' }],
     ],
     orders: { a: 'pending' },
     created: 2,
@@ -889,10 +956,41 @@ const CASES: AttackCase[] = [
         const stored = await shop.order(answer.body.merchant_uid);
         expect([stored.status, stored.amount]).toEqual([
           'pending',
-          ORDER_AMOUNT,
+          SEEDED.price,
         ]);
       }
     },
+  },
+
+  // ── POST /admin/products ──────────────────────────────────────────────────
+  ...badProducts.map(([label, body, reason]): AttackCase => ({
+    case: `POST /admin/products with ${label}`,
+    attack: (shop) => sequence(() => postProductRaw(shop, body)),
+    answers: [[400, reason]],
+    orders: { a: 'pending' },
+  })),
+  {
+    case: 'POST /admin/products without a token, with a wrong one, with a longer one, and as Basic: 401, 403, 403, 401; no product added',
+    attack: async (shop) => {
+      const body = '{"name":"Free mug","price":1}';
+      const before = await get(shop, '/products', 'application/json');
+      const answers = await sequence(
+        () => postProductRaw(shop, body, null),
+        () => postProductRaw(shop, body, 'Bearer wrong-token'),
+        () => postProductRaw(shop, body, `Bearer ${TEST_ADMIN_TOKEN}x`),
+        () => postProductRaw(shop, body, `Basic ${TEST_ADMIN_TOKEN}`),
+      );
+      const after = await get(shop, '/products', 'application/json');
+      expect(after.body).toEqual(before.body);
+      return answers;
+    },
+    answers: [
+      [401, /Authorization: Bearer/],
+      [403, /wrong admin token/],
+      [403, /wrong admin token/],
+      [401, /Authorization: Bearer/],
+    ],
+    orders: { a: 'pending' },
   },
 
   // ── GET /orders/:merchant_uid ─────────────────────────────────────────────
@@ -932,10 +1030,13 @@ const CASES: AttackCase[] = [
     orders: { a: 'pending' },
   },
   {
-    case: 'POST /orders with a NUL byte in the name: refused, or stored as given; never a 500',
+    case: 'POST /admin/products with a NUL byte in the name: refused, or stored as given; never a 500',
     attack: (shop) =>
       sequence(() =>
-        postOrderRaw(shop, JSON.stringify({ name: 'Mug\u0000', amount: 1000 })),
+        postProductRaw(
+          shop,
+          JSON.stringify({ name: 'Mug\u0000', price: 1000 }),
+        ),
       ),
     answers: [
       [
@@ -948,7 +1049,6 @@ const CASES: AttackCase[] = [
       ],
     ],
     orders: { a: 'pending' },
-    created: [0, 1],
   },
   {
     case: 'GET /orders/ with a malformed escape (%ZZ)',

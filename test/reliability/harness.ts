@@ -5,6 +5,7 @@ import { HandledEventEntity } from '../../apps/sample/src/persistence/handled-ev
 import { OrderEntity } from '../../apps/sample/src/persistence/order.entity.js';
 import { OutboxEventEntity } from '../../apps/sample/src/persistence/outbox-event.entity.js';
 import { PaymentNotificationEntity } from '../../apps/sample/src/persistence/payment-notification.entity.js';
+import { PricedOrders } from '../support/priced-orders.js';
 import type { SimulatorControl } from '../support/simulator-control.js';
 
 export interface Answer<T = any> {
@@ -75,13 +76,13 @@ export class AppClient {
     });
   }
 
-  /** `POST /orders`, failing unless it answered 201. */
+  private readonly priced = new PricedOrders((method, path, body, headers) =>
+    this.send(method, path, { body, headers }),
+  );
+
+  /** `POST /orders` of a product of this name and price (added through `/admin/products`), failing unless it answered 201. */
   async createOrder(name: string, amount: number): Promise<string> {
-    const answer = await this.send<{ merchant_uid: string }>(
-      'POST',
-      '/orders',
-      { body: { name, amount } },
-    );
+    const answer = await this.priced.post({ name, amount });
     if (answer.status !== 201)
       throw new Error(
         `POST /orders answered ${answer.status}: ${JSON.stringify(answer.body)}`,

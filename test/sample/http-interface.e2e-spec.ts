@@ -1,6 +1,7 @@
 import { MIGRATIONS } from '../../apps/sample/src/persistence/database-options.js';
 import { OrderEntity } from '../../apps/sample/src/persistence/order.entity.js';
 import { PRODUCTS } from '../../apps/sample/src/checkout/checkout.config.js';
+import { TEST_ADMIN_TOKEN } from '../support/priced-orders.js';
 import { readAnswer } from '../support/sample-app.fixture.js';
 import {
   completeAsBrowser,
@@ -10,9 +11,16 @@ import {
   hasAutoRefresh,
   statusOf,
   TARGETS,
+  until,
   useShop,
 } from './shop.js';
 
+/** What the products migration seeds. */
+const SEEDED_PRODUCTS = [
+  { id: 1, name: '제주 녹차 100g', price: 12_000, currency: 'KRW' },
+  { id: 2, name: '청자 머그잔', price: 35_000, currency: 'KRW' },
+  { id: 3, name: '다도 세트', price: 129_000, currency: 'KRW' },
+];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const MERCHANT_UID = /^order_[0-9a-f]{24}$/;
 
@@ -21,47 +29,121 @@ describe.each(TARGETS)(
   (kind, adapter) => {
     const shop = useShop(kind, adapter);
 
+    /** What iamport holds as the order's registered amount (`GET /payments/prepare/{merchant_uid}`), or null. */
+    const registeredAmount = async (merchantUid: string) => {
+      const sim = shop.current.sim;
+      const token = (await (
+        await fetch(`${sim.url}/users/getToken`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            imp_key: sim.impKey,
+            imp_secret: sim.impSecret,
+          }),
+        })
+      ).json()) as { response: { access_token: string } };
+      const answer = await fetch(`${sim.url}/payments/prepare/${merchantUid}`, {
+        headers: { authorization: token.response.access_token },
+      });
+      const body = (await answer.json()) as {
+        response: { amount: number; currency: string | null } | null;
+      };
+      return body.response;
+    };
+
+    describe('GET /products', () => {
+      it('lists the products the migration seeded, with their prices', async () => {
+        const answer = await readAnswer(
+          await fetch(`${shop.current.url}/products`),
+        );
+        expect(answer.status).toBe(200);
+        expect(answer.body.slice(0, 3)).toEqual(SEEDED_PRODUCTS);
+      });
+    });
+
     describe('POST /orders', () => {
-      it('creates a pending order and answers 201 with exactly its public fields', async () => {
-        const answer = await shop.current.postOrder({
-          name: 'Jeju green tea, 100 g',
-          amount: 12_000,
-        });
+      it('prices the order on the server from the product, registers the amount with iamport, and answers 201', async () => {
+        const tea = SEEDED_PRODUCTS[0];
+        const answer = await shop.current.postOrder({ product_id: tea.id });
         expect(answer.status).toBe(201);
         expect(answer.headers.get('content-type')).toMatch(
           /^application\/json/,
         );
         expect(answer.body).toEqual({
           merchant_uid: expect.stringMatching(MERCHANT_UID),
-          name: 'Jeju green tea, 100 g',
-          amount: 12_000,
+          product_id: tea.id,
+          quantity: 1,
+          name: tea.name,
+          amount: tea.price,
           currency: 'KRW',
           status: 'pending',
+          created_at: expect.stringMatching(ISO),
+          prepared: true,
         });
         const stored = await shop.current.dataSource
           .getRepository(OrderEntity)
           .findOneByOrFail({ merchantUid: answer.body.merchant_uid });
         expect([
+          stored.productId,
+          stored.quantity,
           stored.name,
           stored.amount,
           stored.currency,
           stored.status,
-        ]).toEqual(['Jeju green tea, 100 g', 12_000, 'KRW', 'pending']);
+        ]).toEqual([tea.id, 1, tea.name, tea.price, 'KRW', 'pending']);
+        expect(await registeredAmount(answer.body.merchant_uid)).toMatchObject({
+          amount: tea.price,
+          currency: 'KRW',
+        });
       });
 
-      it('keeps a given currency, the largest amount, and a name of 100 characters', async () => {
-        const name = '가'.repeat(100);
+      it('multiplies by the quantity (up to 100), on the server', async () => {
+        const set = SEEDED_PRODUCTS[2];
         const answer = await shop.current.postOrder({
-          name,
-          amount: 1_000_000_000,
-          currency: 'USD',
+          product_id: set.id,
+          quantity: 100,
         });
         expect(answer.status).toBe(201);
         expect(answer.body).toMatchObject({
+          quantity: 100,
+          amount: set.price * 100,
+        });
+        expect(
+          (await shop.current.order(answer.body.merchant_uid)).amount,
+        ).toBe(set.price * 100);
+      });
+
+      it('prices from a product the merchant added: its currency, a price of a billion, a name of 100 characters', async () => {
+        const name = '가'.repeat(100);
+        const product = await readAnswer(
+          await fetch(`${shop.current.url}/admin/products`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+            },
+            body: JSON.stringify({
+              name,
+              price: 1_000_000_000,
+              currency: 'USD',
+            }),
+          }),
+        );
+        expect(product.status).toBe(201);
+        expect(product.body).toEqual({
+          id: expect.any(Number),
           name,
-          amount: 1_000_000_000,
+          price: 1_000_000_000,
           currency: 'USD',
         });
+        const listed = await readAnswer(
+          await fetch(`${shop.current.url}/products`),
+        );
+        expect(listed.body).toContainEqual(product.body);
+        const answer = await shop.current.postOrder({
+          product_id: product.body.id,
+        });
+        expect(answer.status).toBe(201);
         const read = await shop.current.order(answer.body.merchant_uid);
         expect([read.name, read.amount, read.currency]).toEqual([
           name,
@@ -78,77 +160,125 @@ describe.each(TARGETS)(
         expect(ids.size).toBe(10);
       });
 
+      it('keeps the order when iamport cannot register the amount (prepared: false), and it can still be paid', async () => {
+        await shop.current.sim.fault({
+          kind: 'http_error',
+          status: 503,
+          operation: 'preparePayment',
+          times: 1000,
+        });
+        let answer;
+        try {
+          answer = await shop.current.postOrder({
+            product_id: SEEDED_PRODUCTS[1].id,
+          });
+        } finally {
+          await shop.current.sim.control('DELETE', '/_sim/faults');
+        }
+        expect(answer.status).toBe(201);
+        expect(answer.body).toMatchObject({
+          status: 'pending',
+          prepared: false,
+        });
+        expect(await registeredAmount(answer.body.merchant_uid)).toBeNull();
+        const payment = await shop.current.sim.createPayment({
+          merchant_uid: answer.body.merchant_uid,
+          amount: SEEDED_PRODUCTS[1].price,
+        });
+        const completed = await completeAsJson(shop.current, {
+          imp_uid: payment.imp_uid,
+          merchant_uid: answer.body.merchant_uid,
+        });
+        expect(completed.body).toMatchObject({ outcome: 'paid' });
+      });
+
+      it('registers the amount even when iamport’s first answer never comes: the order is answered within its budget, the registration goes on', async () => {
+        await shop.current.sim.fault({
+          kind: 'timeout',
+          operation: 'preparePayment',
+          times: 1,
+        });
+        let answer;
+        try {
+          answer = await shop.current.postOrder({
+            product_id: SEEDED_PRODUCTS[0].id,
+          });
+        } finally {
+          await shop.current.sim.control('DELETE', '/_sim/faults');
+        }
+        expect(answer.status).toBe(201);
+        expect(answer.body).toMatchObject({ prepared: false });
+        expect(
+          await until(
+            async () =>
+              (await registeredAmount(answer.body.merchant_uid))?.amount ===
+              SEEDED_PRODUCTS[0].price,
+            15_000,
+          ),
+        ).toBe(true);
+      });
+
       it.each<[string, unknown, RegExp]>([
-        ['a missing name', { amount: 1000 }, /^name must be a string$/],
         [
-          'an empty name',
-          { name: '', amount: 1000 },
-          /^name must be longer than or equal to 1 characters$/,
+          'an amount',
+          { product_id: 1, amount: 1 },
+          /^amount must not be sent: the server prices the order from product_id and quantity$/,
         ],
         [
-          'a name of 101 characters',
-          { name: 'x'.repeat(101), amount: 1000 },
-          /^name must be shorter than or equal to 100 characters$/,
+          'a price',
+          { product_id: 1, price: 1 },
+          /^price must not be sent: the server prices the order from product_id and quantity$/,
         ],
         [
-          'a numeric name',
-          { name: 42, amount: 1000 },
-          /^name must be a string$/,
+          'a currency',
+          { product_id: 1, currency: 'USD' },
+          /^currency must not be sent: the server prices the order from product_id and quantity$/,
         ],
         [
-          'a missing amount',
-          { name: 'Mug' },
-          /^amount must be an integer number$/,
+          'the old body (name and amount)',
+          { name: 'Tea ceremony set', amount: 1 },
+          /^amount must not be sent/,
+        ],
+        ['a missing product_id', {}, /^product_id must be an integer number$/],
+        [
+          'product_id "1" as a string',
+          { product_id: '1' },
+          /^product_id must be an integer number$/,
         ],
         [
-          'amount 0',
-          { name: 'Mug', amount: 0 },
-          /^amount must not be less than 1$/,
+          'product_id 0',
+          { product_id: 0 },
+          /^product_id must not be less than 1$/,
         ],
         [
-          'a negative amount',
-          { name: 'Mug', amount: -1000 },
-          /^amount must not be less than 1$/,
+          'an unknown product',
+          { product_id: 424_242 },
+          /^product_id 424242 is not a product of this shop/,
         ],
         [
-          'amount 1.5',
-          { name: 'Mug', amount: 1.5 },
-          /^amount must be an integer number$/,
+          'quantity 0',
+          { product_id: 1, quantity: 0 },
+          /^quantity must not be less than 1$/,
         ],
         [
-          'amount "1000" as a string',
-          { name: 'Mug', amount: '1000' },
-          /^amount must be an integer number$/,
+          'quantity 101',
+          { product_id: 1, quantity: 101 },
+          /^quantity must not be greater than 100$/,
         ],
         [
-          'an amount over a billion',
-          { name: 'Mug', amount: 1_000_000_001 },
-          /^amount must not be greater than 1000000000$/,
+          'quantity 1.5',
+          { product_id: 1, quantity: 1.5 },
+          /^quantity must be an integer number$/,
         ],
         [
           'an unknown field',
-          { name: 'Mug', amount: 1000, coupon: 'FREE' },
+          { product_id: 1, coupon: 'FREE' },
           /^property coupon should not exist$/,
         ],
         [
           'a status of its own',
-          { name: 'Mug', amount: 1000, status: 'paid' },
+          { product_id: 1, status: 'paid' },
           /^property status should not exist$/,
-        ],
-        [
-          'a lower-case currency',
-          { name: 'Mug', amount: 1000, currency: 'krw' },
-          /^currency must be a three-letter ISO code such as KRW$/,
-        ],
-        [
-          'a four-letter currency',
-          { name: 'Mug', amount: 1000, currency: 'KRWX' },
-          /^currency must be a three-letter ISO code such as KRW$/,
-        ],
-        [
-          'a numeric currency',
-          { name: 'Mug', amount: 1000, currency: 410 },
-          /^currency must be a three-letter ISO code such as KRW$/,
         ],
       ])(
         'answers 400 with the reason for %s, and stores nothing',
@@ -161,7 +291,7 @@ describe.each(TARGETS)(
             statusCode: 400,
             error: 'Bad Request',
           });
-          expect(answer.body.message).toEqual(
+          expect([answer.body.message].flat()).toEqual(
             expect.arrayContaining([expect.stringMatching(reason)]),
           );
           expect(await orders.count()).toBe(before);
@@ -175,11 +305,77 @@ describe.each(TARGETS)(
           await fetch(`${shop.current.url}/orders`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: '{"name": "Mug", "amount": 10',
+            body: '{"product_id": 1',
           }),
         );
         expect(answer.status).toBe(400);
         expect(await orders.count()).toBe(before);
+      });
+    });
+
+    describe('POST /admin/products', () => {
+      const addProduct = async (body: unknown, authorization?: string) =>
+        readAnswer(
+          await fetch(`${shop.current.url}/admin/products`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              ...(authorization ? { authorization } : {}),
+            },
+            body: JSON.stringify(body),
+          }),
+        );
+
+      it('answers 401 without the token and 403 with a wrong one, and adds nothing', async () => {
+        const before = await readAnswer(
+          await fetch(`${shop.current.url}/products`),
+        );
+        const body = { name: 'Free mug', price: 1 };
+        expect((await addProduct(body)).status).toBe(401);
+        expect((await addProduct(body, 'Bearer nope')).status).toBe(403);
+        expect(
+          (await addProduct(body, `bearer ${TEST_ADMIN_TOKEN.slice(0, -1)}`))
+            .status,
+        ).toBe(403);
+        const after = await readAnswer(
+          await fetch(`${shop.current.url}/products`),
+        );
+        expect(after.body).toEqual(before.body);
+      });
+
+      it.each<[string, unknown, RegExp]>([
+        [
+          'price 0',
+          { name: 'Mug', price: 0 },
+          /^price must not be less than 1$/,
+        ],
+        [
+          'price 1.5',
+          { name: 'Mug', price: 1.5 },
+          /^price must be an integer number$/,
+        ],
+        ['a missing name', { price: 1000 }, /^name must be a string$/],
+        [
+          'a name of 101 characters',
+          { name: 'x'.repeat(101), price: 1000 },
+          /^name must be shorter than or equal to 100 characters$/,
+        ],
+        [
+          'a four-letter currency',
+          { name: 'Mug', price: 1000, currency: 'KRWX' },
+          /^currency must be a three-letter ISO code such as KRW$/,
+        ],
+        [
+          'an id of its own',
+          { id: 1, name: 'Mug', price: 1000 },
+          /^property id should not exist$/,
+        ],
+      ])('answers 400 for %s', async (_label, body, reason) => {
+        const answer = await addProduct(body, `Bearer ${TEST_ADMIN_TOKEN}`);
+        expect(answer.status).toBe(400);
+        expect([answer.body.message].flat()).toEqual(
+          expect.arrayContaining([expect.stringMatching(reason)]),
+        );
       });
     });
 
@@ -193,6 +389,8 @@ describe.each(TARGETS)(
         expect(answer.status).toBe(200);
         expect(answer.body).toMatchObject({
           merchant_uid: created.merchant_uid,
+          product_id: created.product_id,
+          quantity: 1,
           name: 'Tea ceremony set',
           amount: 129_000,
           currency: 'KRW',

@@ -17,6 +17,11 @@ import type { OrderView } from '../../apps/sample/src/orders/order.view.js';
 import { CapturingLogger } from './iamport-client.fixture.js';
 import { SimulatorControl } from './simulator-control.js';
 import { freePort } from './free-port.js';
+import {
+  type PricedOrder,
+  PricedOrders,
+  TEST_ADMIN_TOKEN,
+} from './priced-orders.js';
 
 export interface HttpAnswer<T = any> {
   status: number;
@@ -27,8 +32,14 @@ export interface HttpAnswer<T = any> {
 
 export type CreatedOrder = Pick<
   OrderView,
-  'merchant_uid' | 'name' | 'amount' | 'currency' | 'status'
->;
+  | 'merchant_uid'
+  | 'product_id'
+  | 'quantity'
+  | 'name'
+  | 'amount'
+  | 'currency'
+  | 'status'
+> & { prepared: boolean };
 
 export interface SampleApp {
   /** The shop, as buyers reach it (`config.publicUrl`). */
@@ -43,12 +54,13 @@ export interface SampleApp {
   logger: CapturingLogger;
   /** `POST /orders` with any body, as an attacker or the checkout page would send it. */
   postOrder(body: unknown): Promise<HttpAnswer>;
-  /** `POST /orders`, failing unless it answered 201. */
-  createOrder(order?: {
-    name?: string;
-    amount?: number;
-    currency?: string;
-  }): Promise<CreatedOrder>;
+  /**
+   * `POST /orders` of a product with this name, price (`amount`) and currency,
+   * added first through `POST /admin/products`; failing unless it answered 201.
+   */
+  createOrder(order?: PricedOrder): Promise<CreatedOrder>;
+  /** The id of a product of this name, price and currency (added on first use). */
+  productId(product?: PricedOrder): Promise<number>;
   /** `GET /orders/:merchant_uid`. */
   getOrder(merchantUid: string): Promise<HttpAnswer<OrderView>>;
   /** `GET /orders/:merchant_uid`, failing unless it answered 200. */
@@ -115,6 +127,7 @@ async function startOnce(
     IAMPORT_SIM_PORT: '0',
     // Reconciliation is run by the tests that test it, never on a timer.
     RECONCILE_INTERVAL_SECONDS: '0',
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     ...settings.env,
   });
   if (config.iamport.apiUrl !== null)
@@ -165,6 +178,15 @@ async function startOnce(
         body: JSON.stringify(body),
       }),
     );
+  const priced = new PricedOrders(async (method, path, body, headers) =>
+    readAnswer(
+      await fetch(`${url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      }),
+    ),
+  );
   const getOrder = async (merchantUid: string) =>
     readAnswer<OrderView>(
       await fetch(`${url}/orders/${encodeURIComponent(merchantUid)}`),
@@ -179,12 +201,9 @@ async function startOnce(
     dataSource: started.get(DataSource),
     logger,
     postOrder,
+    productId: (product) => priced.product(product),
     async createOrder(order = {}) {
-      const answer = await postOrder({
-        name: 'Celadon mug',
-        amount: 35_000,
-        ...order,
-      });
+      const answer = await priced.post(order);
       if (answer.status !== 201)
         throw new Error(
           `POST /orders answered ${answer.status}: ${JSON.stringify(answer.body)}`,

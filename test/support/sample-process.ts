@@ -6,6 +6,7 @@ import {
   SIMULATOR_SECRET,
 } from '../../apps/sample/src/config.js';
 import { freePort } from './free-port.js';
+import { TEST_ADMIN_TOKEN } from './priced-orders.js';
 
 /** The repository root: the child runs there, as `npm start` runs it. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -182,6 +183,7 @@ async function startOnce(
     IAMPORT_IMP_KEY: SIMULATOR_KEY,
     IAMPORT_IMP_SECRET: SIMULATOR_SECRET,
     RECONCILE_INTERVAL_SECONDS: '0',
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     ...settings.env,
   });
   const child = spawn(process.execPath, [SAMPLE_MAIN], {

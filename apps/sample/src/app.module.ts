@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IamportModule } from 'nestjs-iamport';
+import { AdminModule } from './admin/admin.module.js';
 import { CheckoutModule } from './checkout/checkout.module.js';
 import type { SampleConfig } from './config.js';
 import { FulfilmentModule } from './fulfilment/fulfilment.module.js';
@@ -8,6 +9,7 @@ import { OrdersModule } from './orders/orders.module.js';
 import { databaseOptions } from './persistence/database-options.js';
 import { IamportPorts } from './persistence/iamport-ports.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
+import { ProductsModule } from './products/products.module.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
 
 export const DEFAULT_SQLITE_FILE = 'data/sample.sqlite';
@@ -47,7 +49,9 @@ export class AppModule {
             outboxRedeliveryDelayMs: config.outboxRedeliveryDelayMs,
           }),
         }),
+        ProductsModule,
         OrdersModule,
+        AdminModule.forConfig(config),
         FulfilmentModule.forConfig(config),
         ReconciliationModule.forSchedule(config.reconciliation),
         CheckoutModule.forConfig({

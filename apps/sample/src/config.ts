@@ -29,6 +29,8 @@ export interface SampleConfig {
   reconciliation: { intervalSeconds: number; olderThanSeconds: number };
   /** The most detailed log level printed; per-payment lines are `debug`. */
   logLevel: LogLevelName;
+  /** `ADMIN_TOKEN`: the bearer token of the `/admin` routes; null turns them off (404). */
+  adminToken: string | null;
   /** Simulated time to book a shipment in the paid handler (a stand-in for a slow side effect). */
   shippingDelayMs: number;
 }
@@ -104,6 +106,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
     },
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
     shippingDelayMs: read.wholeNumber('SHIPPING_DELAY_MS', 0, 'milliseconds'),
+    adminToken: read.text('ADMIN_TOKEN') ?? null,
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

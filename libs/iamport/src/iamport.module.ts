@@ -17,6 +17,7 @@ import type { ResolvedIamportOptions } from './iamport.options.js';
 import { IAMPORT_OPTIONS } from './iamport.tokens.js';
 import { IAMPORT_NOTIFICATION_LOG } from './ports/notification-log.js';
 import { IAMPORT_ORDER_REPOSITORY } from './ports/order.repository.js';
+import { PaymentPreparationService } from './preparation/payment-preparation.service.js';
 import { ReconciliationService } from './reconciliation/reconciliation.service.js';
 import { PaymentRefunder } from './verification/payment-refunder.js';
 import { PaymentVerificationService } from './verification/payment-verification.service.js';
@@ -51,6 +52,7 @@ import { PaymentVerificationService } from './verification/payment-verification.
     IamportEventDelivery,
     PaymentRefunder,
     PaymentVerificationService,
+    PaymentPreparationService,
     ReconciliationService,
     NotificationRecorder,
     WebhookSourceGuard,
@@ -59,6 +61,7 @@ import { PaymentVerificationService } from './verification/payment-verification.
   exports: [
     IamportClient,
     PaymentVerificationService,
+    PaymentPreparationService,
     ReconciliationService,
     IamportEventDelivery,
     IAMPORT_OPTIONS,

@@ -68,6 +68,12 @@ export type {
 } from './verification/verification-request.js';
 export type { VerificationResult } from './verification/verification-result.js';
 
+// Registering an order's amount before the payment window opens
+export {
+  PaymentPreparationService,
+  type PaymentToPrepare,
+} from './preparation/payment-preparation.service.js';
+
 // Reconciliation
 export { ReconciliationService } from './reconciliation/reconciliation.service.js';
 export type {

@@ -1,32 +1,20 @@
-import {
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
+/**
+ * `POST /orders`: which product and how many. Never an amount, a price or a
+ * currency: those come from the product row, so a buyer cannot choose what
+ * the payment is checked against.
+ */
 export class CreateOrderDto {
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  @Matches(/^\P{Cc}+$/u, {
-    message: 'name must not contain control characters',
-  })
-  name: string;
-
-  /** In the currency's smallest unit (won). */
   @IsInt()
   @Min(1)
-  @Max(1_000_000_000)
-  amount: number;
+  // An INTEGER column on every database; larger ids cannot exist.
+  @Max(2_147_483_647)
+  product_id: number;
 
   @IsOptional()
-  @Matches(/^[A-Z]{3}$/, {
-    message: 'currency must be a three-letter ISO code such as KRW',
-  })
-  currency?: string;
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  quantity?: number;
 }

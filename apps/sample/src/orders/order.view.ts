@@ -3,6 +3,8 @@ import type { OrderEntity } from '../persistence/order.entity.js';
 /** The public shape of an order (`GET /orders/:merchant_uid`). */
 export interface OrderView {
   merchant_uid: string;
+  product_id: number | null;
+  quantity: number;
   name: string;
   amount: number;
   currency: string;
@@ -28,6 +30,8 @@ export interface OrderView {
 export function toOrderView(order: OrderEntity): OrderView {
   return {
     merchant_uid: order.merchantUid,
+    product_id: order.productId,
+    quantity: order.quantity,
     name: order.name,
     amount: order.amount,
     currency: order.currency,

@@ -1,30 +1,60 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { PaymentPreparationService } from 'nestjs-iamport';
 import { randomBytes } from 'node:crypto';
 import type { Repository } from 'typeorm';
 import { OrderEntity } from '../persistence/order.entity.js';
+import { ProductsService } from '../products/products.service.js';
 import type { CreateOrderDto } from './create-order.dto.js';
+
+/** How long creating an order waits for iamport to register its amount before answering without it. */
+const PREPARE_BUDGET_MS = 3000;
+
+export interface CreatedOrder {
+  order: OrderEntity;
+  /** Whether iamport holds the amount, so its window refuses another one. */
+  prepared: boolean;
+}
 
 @Injectable()
 export class OrdersService {
+  private readonly logger = new Logger('Orders');
+
   constructor(
     @InjectRepository(OrderEntity)
     private readonly orders: Repository<OrderEntity>,
+    private readonly products: ProductsService,
+    private readonly preparation: PaymentPreparationService,
   ) {}
 
-  async create(order: CreateOrderDto): Promise<OrderEntity> {
+  async create(request: CreateOrderDto): Promise<CreatedOrder> {
+    const product = await this.products.find(request.product_id);
+    if (!product)
+      throw new BadRequestException(
+        `product_id ${request.product_id} is not a product of this shop (GET /products lists them)`,
+      );
+    const quantity = request.quantity ?? 1;
     // The app's clock, not the database's: a MariaDB server in +09:00 would store its local time.
     const now = new Date();
-    const created = this.orders.create({
-      merchantUid: newMerchantUid(),
-      name: order.name,
-      amount: order.amount,
-      currency: order.currency ?? 'KRW',
-      status: 'pending',
-      createdAt: now,
-      updatedAt: now,
-    });
-    return this.orders.save(created);
+    const order = await this.orders.save(
+      this.orders.create({
+        merchantUid: newMerchantUid(),
+        productId: product.id,
+        quantity,
+        name: product.name,
+        amount: product.price * quantity,
+        currency: product.currency,
+        status: 'pending',
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+    return { order, prepared: await this.prepare(order) };
   }
 
   async get(merchantUid: string): Promise<OrderEntity> {
@@ -34,6 +64,38 @@ export class OrdersService {
     const order = await this.orders.findOneBy({ merchantUid });
     if (!order) throw new NotFoundException('no such order');
     return order;
+  }
+
+  /**
+   * Registers the amount with iamport. The order is already stored, and the
+   * verification after payment is the authority, so a registration that fails
+   * or takes too long only costs the early refusal in the PG window.
+   */
+  private async prepare(order: OrderEntity): Promise<boolean> {
+    const registration = this.preparation
+      .register({
+        merchantUid: order.merchantUid,
+        amount: order.amount,
+        currency: order.currency,
+      })
+      .then(
+        () => true,
+        (error: unknown) => {
+          this.logger.warn(
+            `the amount of ${order.merchantUid} was not registered with iamport: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          return false;
+        },
+      );
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), PREPARE_BUDGET_MS);
+    });
+    try {
+      return await Promise.race([registration, budget]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

@@ -5,11 +5,13 @@ import { AddReconciliation1764201600000 } from './migrations/1764201600000-add-r
 import { AddHandledEvents1764288000000 } from './migrations/1764288000000-add-handled-events.js';
 import { MillisecondTimes1764374400000 } from './migrations/1764374400000-millisecond-times.js';
 import { PaymentLedger1764460800000 } from './migrations/1764460800000-payment-ledger.js';
+import { Products1764547200000 } from './migrations/1764547200000-products.js';
 import { HandledEventEntity } from './handled-event.entity.js';
 import { OrderEntity } from './order.entity.js';
 import { OutboxEventEntity } from './outbox-event.entity.js';
 import { PaymentNotificationEntity } from './payment-notification.entity.js';
 import { PaymentRecordEntity } from './payment-record.entity.js';
+import { ProductEntity } from './product.entity.js';
 
 export const ENTITIES = [
   OrderEntity,
@@ -17,6 +19,7 @@ export const ENTITIES = [
   OutboxEventEntity,
   HandledEventEntity,
   PaymentRecordEntity,
+  ProductEntity,
 ];
 export const MIGRATIONS = [
   CreateOrders1764028800000,
@@ -25,6 +28,7 @@ export const MIGRATIONS = [
   AddHandledEvents1764288000000,
   MillisecondTimes1764374400000,
   PaymentLedger1764460800000,
+  Products1764547200000,
 ];
 
 /**

@@ -22,6 +22,13 @@ export class OrderEntity {
   @Column({ type: 'varchar', length: 100 })
   name: string;
 
+  /** The product the order was priced from (null for orders made before products existed). */
+  @Column({ name: 'product_id', type: 'integer', nullable: true })
+  productId: number | null;
+
+  @Column({ type: 'integer', default: 1 })
+  quantity: number;
+
   /** In the currency's smallest unit (won for KRW). */
   @Column({ type: 'bigint', transformer: bigintAsNumber })
   amount: number;
