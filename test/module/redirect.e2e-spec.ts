@@ -416,5 +416,85 @@ describe.each<Platform>(['express', 'fastify'])(
         ).body.outcome,
       ).toBe('paid');
     });
+
+    describe('with iamport hanging', () => {
+      // Each attempt hangs until the client gives up after 2 s; the redirect's budget is 300 ms.
+      const TIMEOUT_MS = 2000;
+      let slow: ModuleApp;
+      beforeAll(async () => {
+        slow = await startModuleApp(sim, {
+          platform,
+          options: {
+            redirectTimeBudgetMs: 300,
+            timeoutMs: TIMEOUT_MS,
+            maxRetries: 2,
+            retryBaseDelayMs: 10,
+          },
+        });
+      });
+      afterAll(() => slow.close());
+      afterEach(() => sim.control('DELETE', '/_sim/faults'));
+
+      const paidPayment = async () => {
+        const merchantUid = await slow.createOrder(8000);
+        const payment = await sim.createPayment({
+          merchant_uid: merchantUid,
+          amount: 8000,
+        });
+        const query = { imp_uid: payment.imp_uid, merchant_uid: merchantUid };
+        // The first two lookups never answer; the third (the last retry) does.
+        await sim.fault({
+          kind: 'timeout',
+          operation: 'getPaymentByImpUid',
+          times: 2,
+        });
+        return query;
+      };
+
+      it('the redirect answers "being confirmed" within its budget, and the verification it started settles the order later', async () => {
+        const query = await paidPayment();
+        const answer = await getJson(
+          `${slow.url}/payments/complete?${new URLSearchParams(query)}`,
+        );
+        expect(answer.status).toBe(503);
+        expect(answer.body).toMatchObject({
+          outcome: 'unconfirmed',
+          merchant_uid: query.merchant_uid,
+        });
+        // Answered while the first lookup was still hanging: nothing was decided yet.
+        expect((await slow.order(query.merchant_uid)).status).toBe('pending');
+        const deadline = Date.now() + 4 * TIMEOUT_MS;
+        while (
+          (await slow.order(query.merchant_uid)).status === 'pending' &&
+          Date.now() < deadline
+        )
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        expect((await slow.order(query.merchant_uid)).status).toBe('paid');
+        const log = await slow.notifications.findBy({
+          merchantUid: query.merchant_uid,
+        });
+        expect(log.map((row) => [row.kind, row.outcome])).toEqual([
+          ['redirect', 'paid'],
+        ]);
+        expect(
+          slow.events.map((event) => [event.type, event.merchantUid]),
+        ).toContainEqual(['paid', query.merchant_uid]);
+      });
+
+      it('the webhook keeps its full retries: it waits through both hanging lookups and settles the order', async () => {
+        const query = await paidPayment();
+        const answer = await fetch(`${slow.url}/payments/webhook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ...query, status: 'paid' }),
+        });
+        expect(answer.status).toBe(200);
+        expect(await answer.json()).toMatchObject({
+          outcome: 'paid',
+          changed: true,
+        });
+        expect((await slow.order(query.merchant_uid)).status).toBe('paid');
+      });
+    });
   },
 );

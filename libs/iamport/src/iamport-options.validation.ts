@@ -97,6 +97,13 @@ export function resolveIamportOptions(
     );
   }
   checkInteger(problems, 'timeoutMs', raw.timeoutMs, 1, 120_000);
+  checkInteger(
+    problems,
+    'redirectTimeBudgetMs',
+    raw.redirectTimeBudgetMs,
+    1,
+    120_000,
+  );
   checkInteger(problems, 'maxRetries', raw.maxRetries, 0, 10);
   checkInteger(problems, 'retryBaseDelayMs', raw.retryBaseDelayMs, 0, 60_000);
   checkInteger(problems, 'retryMaxDelayMs', raw.retryMaxDelayMs, 0, 600_000);

@@ -47,6 +47,14 @@ export interface IamportModuleOptions {
   apiBaseUrl?: string;
   /** Per attempt, in milliseconds. Default 5000. */
   timeoutMs?: number;
+  /**
+   * The most the buyer-facing redirect waits for verification, retries
+   * included. Past it the buyer is answered "being confirmed" (`unconfirmed`)
+   * at once, while the verification goes on; the webhook, a revisit or
+   * reconciliation settles the payment. Webhooks keep the full retries.
+   * Default 3000.
+   */
+  redirectTimeBudgetMs?: number;
   /** Retries of a call that is safe to repeat (reads, getToken, a cancel with checksum). Default 2. */
   maxRetries?: number;
   /** First backoff window; it doubles with each retry. Default 100. */
@@ -97,6 +105,7 @@ export type ResolvedIamportOptions = Required<
 export const IAMPORT_DEFAULTS = {
   apiBaseUrl: 'https://api.iamport.kr',
   timeoutMs: 5000,
+  redirectTimeBudgetMs: 3000,
   maxRetries: 2,
   retryBaseDelayMs: 100,
   retryMaxDelayMs: 2000,

@@ -12,6 +12,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { ResolvedIamportOptions } from '../iamport.options.js';
 import { IAMPORT_OPTIONS } from '../iamport.tokens.js';
 import { PaymentVerificationService } from '../verification/payment-verification.service.js';
+import type { VerificationResult } from '../verification/verification-result.js';
 import { RedirectQueryDto } from './dto/redirect-query.dto.js';
 import {
   NotificationRecorder,
@@ -68,35 +69,51 @@ export function createRedirectController(path: string): Type<unknown> {
         params: receivedParams(request.query),
         sourceIp: clientAddress(request),
       };
-      let answer: RedirectAnswer;
-      try {
-        const result = await this.verification.verify({
+      // Settles in the background whatever the buyer is answered: recorded when it ends, never rejected.
+      const verification = this.verification
+        .verify({
           impUid: query.imp_uid || null,
           merchantUid: query.merchant_uid ?? null,
           source: 'redirect',
-        });
-        answer = {
-          merchant_uid: result.merchantUid,
-          imp_uid: result.impUid,
-          outcome: result.outcome,
-          message: redirectMessage(result.outcome, null),
-        };
-        await this.recorder
-          .recordResult(received, result)
-          .catch((error: unknown) => this.logFailure('record', error));
-      } catch (error) {
-        // The order is untouched; the webhook or reconciliation settles it once iamport answers again.
-        this.logFailure('verify', error);
-        await this.recorder
-          .recordFailure(received, error)
-          .catch((failure: unknown) => this.logFailure('record', failure));
-        answer = {
-          merchant_uid: query.merchant_uid ?? null,
-          imp_uid: query.imp_uid || null,
-          outcome: 'unconfirmed',
-          message: redirectMessage('unconfirmed', flagOf(query)),
-        };
-      }
+        })
+        .then(
+          async (result): Promise<VerificationResult> => {
+            await this.recorder
+              .recordResult(received, result)
+              .catch((error: unknown) => this.logFailure('record', error));
+            return result;
+          },
+          async (error: unknown): Promise<null> => {
+            // The order is untouched; the webhook or reconciliation settles it once iamport answers again.
+            this.logFailure('verify', error);
+            await this.recorder
+              .recordFailure(received, error)
+              .catch((failure: unknown) => this.logFailure('record', failure));
+            return null;
+          },
+        );
+      const result = await withinBudget(
+        verification,
+        this.options.redirectTimeBudgetMs,
+      );
+      if (result === OUT_OF_TIME)
+        this.logger.warn(
+          `${query.merchant_uid ?? query.imp_uid}: verification took longer than ${this.options.redirectTimeBudgetMs} ms; the buyer was told it is being confirmed, and it goes on`,
+        );
+      const answer: RedirectAnswer =
+        result && result !== OUT_OF_TIME
+          ? {
+              merchant_uid: result.merchantUid,
+              imp_uid: result.impUid,
+              outcome: result.outcome,
+              message: redirectMessage(result.outcome, null),
+            }
+          : {
+              merchant_uid: query.merchant_uid ?? null,
+              imp_uid: query.imp_uid || null,
+              outcome: 'unconfirmed',
+              message: redirectMessage('unconfirmed', flagOf(query)),
+            };
       const adapter = this.adapterHost.httpAdapter;
       if (this.options.resultPages && !asksForJsonOnly(request)) {
         adapter.redirect(
@@ -118,6 +135,24 @@ export function createRedirectController(path: string): Type<unknown> {
     }
   }
   return RedirectController;
+}
+
+const OUT_OF_TIME = Symbol('out of time');
+
+/** The settled value, or `OUT_OF_TIME` once `budgetMs` has passed (the work goes on). */
+async function withinBudget<T>(
+  work: Promise<T>,
+  budgetMs: number,
+): Promise<T | typeof OUT_OF_TIME> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<typeof OUT_OF_TIME>((resolve) => {
+    timer = setTimeout(() => resolve(OUT_OF_TIME), budgetMs);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** An API client (`Accept: application/json`, no HTML) gets JSON even where browsers are redirected. */
