@@ -10,9 +10,13 @@ export interface CheckoutConfig {
   publicUrl: string;
 }
 
-/** The products the sample shop sells; prices in won. */
+/**
+ * @deprecated Products live in the database now (`ProductsService`, seeded
+ * by the products migration); the checkout no longer reads this. Kept only
+ * until test/sample/http-interface.e2e-spec.ts stops importing it.
+ */
 export const PRODUCTS = [
-  { id: 'tea', name: 'Jeju green tea, 100 g', amount: 12_000 },
-  { id: 'mug', name: 'Celadon mug', amount: 35_000 },
-  { id: 'set', name: 'Tea ceremony set', amount: 129_000 },
+  { id: 'tea', name: '제주 녹차 100g', amount: 12_000 },
+  { id: 'mug', name: '청자 머그잔', amount: 35_000 },
+  { id: 'set', name: '다도 세트', amount: 129_000 },
 ] as const;
