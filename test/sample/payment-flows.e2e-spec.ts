@@ -58,6 +58,24 @@ describe.each(TARGETS)(
       });
       expect(hasAutoRefresh(run.resultPage.body)).toBe(false);
 
+      // At the default level: one line for the settled payment (ids, outcome, source), no secret anywhere.
+      const settled = shop.current.logger.lines.filter(
+        (line) =>
+          line.startsWith('log ') &&
+          line.endsWith(' PaymentVerification') &&
+          line.includes(order.merchant_uid),
+      );
+      expect(settled).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^log ${order.merchant_uid}: paid \\(pending → paid\\) by ${run.impUid}, from the (redirect|webhook), in \\d+ ms PaymentVerification$`,
+          ),
+        ),
+      ]);
+      expect(shop.current.logger.lines.join('\n')).not.toContain(
+        shop.current.sim.impSecret,
+      );
+
       const payment = await shop.current.sim.payment(run.impUid);
       expect(payment).toMatchObject({
         status: 'paid',

@@ -8,6 +8,12 @@ export type VbankRevokeCancelAmount = 'zero' | 'amount';
 
 export interface SimulatorConfig {
   host: string;
+  /**
+   * How browsers reach the simulator when that is not `http://host:port`
+   * (listening on 0.0.0.0 for a phone on the same network, or behind a
+   * tunnel): receipt URLs use it. Read at start-up. null: the listening URL.
+   */
+  publicUrl: string | null;
   /** 0 = a random free port. */
   port: number;
   impKey: string;
@@ -34,6 +40,7 @@ export interface SimulatorConfig {
 
 export const DEFAULT_CONFIG: Readonly<SimulatorConfig> = Object.freeze({
   host: '127.0.0.1',
+  publicUrl: null,
   port: 0,
   impKey: 'imp_key_test',
   impSecret: 'imp_secret_test',
@@ -82,6 +89,10 @@ export const isHttpUrl = (value: unknown): boolean => {
 
 const CHECKS: Record<keyof SimulatorConfig, Check> = {
   host: nonEmptyString,
+  publicUrl: (value) =>
+    value === null || isHttpUrl(value)
+      ? null
+      : 'expected null or an absolute http(s) URL',
   port: integer(0, 65535),
   impKey: nonEmptyString,
   impSecret: nonEmptyString,

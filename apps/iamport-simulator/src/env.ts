@@ -10,6 +10,7 @@ const text: Parser = (raw) => raw;
 const ENV: [string, keyof SimulatorConfig, Parser][] = [
   ['IAMPORT_SIM_PORT', 'port', integer],
   ['IAMPORT_SIM_HOST', 'host', text],
+  ['IAMPORT_SIM_PUBLIC_URL', 'publicUrl', text],
   ['IAMPORT_SIM_IMP_KEY', 'impKey', text],
   ['IAMPORT_SIM_IMP_SECRET', 'impSecret', text],
   ['IAMPORT_SIM_WEBHOOK_URL', 'webhookUrl', text],

@@ -9,6 +9,8 @@ import type { WebhookDelivery } from './webhook-sender.js';
 export interface RunningSimulator {
   /** http://127.0.0.1:<port> */
   url: string;
+  /** How browsers reach it: `config.publicUrl`, or `url`. */
+  publicUrl: string;
   port: number;
   /** Live and mutable: changes apply to the next request. */
   config: SimulatorConfig;
@@ -46,11 +48,13 @@ export async function startSimulator(
   config.port = port;
   const host = LOOPBACK_ALIASES.has(config.host) ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  ctx.baseUrl = url;
+  const publicUrl = config.publicUrl?.replace(/\/+$/, '') ?? url;
+  ctx.baseUrl = publicUrl;
 
   let closing: Promise<void> | undefined;
   return {
     url,
+    publicUrl,
     port,
     config,
     reset: () => ctx.reset(),

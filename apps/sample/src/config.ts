@@ -21,7 +21,11 @@ export interface SampleConfig {
     includeSandbox: boolean;
     webhookAllowList: string[] | undefined;
   };
+  /** The bundled simulator (used when no iamport keys are given): where it listens, and how browsers reach it. */
   simulatorPort: number;
+  simulatorHost: string;
+  /** null: the listening URL (`http://<host>:<port>`). */
+  simulatorPublicUrl: string | null;
   trustProxy: boolean | string;
   httpAdapter: 'express' | 'fastify';
   /** Outbox events younger than this are left to the instance that wrote them. */
@@ -85,6 +89,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
       'a port number',
       65_535,
     ),
+    simulatorHost: read.text('IAMPORT_SIM_HOST') ?? '127.0.0.1',
+    simulatorPublicUrl: read.httpUrl('IAMPORT_SIM_PUBLIC_URL') ?? null,
     trustProxy: trustProxy(read.text('TRUST_PROXY')),
     httpAdapter: read.oneOf('HTTP_ADAPTER', ['express', 'fastify'], 'express'),
     outboxRedeliveryDelayMs: read.wholeNumber(

@@ -42,4 +42,15 @@ export class EnvReader {
     );
     return fallback;
   }
+
+  /** An absolute http(s) URL, without a trailing slash. */
+  httpUrl(name: string): string | undefined {
+    const value = this.text(name);
+    if (value === undefined) return undefined;
+    const protocol = URL.canParse(value) ? new URL(value).protocol : null;
+    if (protocol === 'http:' || protocol === 'https:')
+      return value.replace(/\/+$/, '');
+    this.problems.push(`${name} must be an http(s) URL (got ${value})`);
+    return undefined;
+  }
 }

@@ -14,6 +14,7 @@ import {
 import { AppModule, DEFAULT_SQLITE_FILE } from './app.module.js';
 import { runReconcileCommand } from './reconciliation/reconcile-command.js';
 import {
+  ConfigError,
   readConfig,
   SIMULATOR_KEY,
   SIMULATOR_SECRET,
@@ -32,7 +33,9 @@ async function bootstrap(): Promise<void> {
   const simulator =
     config.iamport.apiUrl === null ? await startBundledSimulator(config) : null;
   const apiUrl = simulator?.url ?? config.iamport.apiUrl!;
-  const sdkUrl = config.iamport.sdkUrl ?? `${apiUrl}/v1/iamport.js`;
+  // Browsers load the SDK (and open the window) where they reach the simulator, which may differ.
+  const sdkUrl =
+    config.iamport.sdkUrl ?? `${simulator?.publicUrl ?? apiUrl}/v1/iamport.js`;
   if (!config.databaseUrl)
     mkdirSync(dirname(DEFAULT_SQLITE_FILE), { recursive: true });
 
@@ -50,14 +53,20 @@ async function bootstrap(): Promise<void> {
   if (config.httpAdapter === 'express')
     (app as NestExpressApplication).set('trust proxy', config.trustProxy);
   app.enableShutdownHooks();
-  await app.listen(config.port, config.host);
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    await app.close();
+    await simulator?.close();
+    throw portProblem(error, config.port, 'PORT');
+  }
 
   logger.log(
     `shop listening on ${config.publicUrl} (${config.httpAdapter}, ${describeDatabase(config)})`,
   );
   logger.log(
     simulator
-      ? `iamport simulator on ${simulator.url} (no real money)`
+      ? `iamport simulator on ${simulator.publicUrl} (no real money)`
       : `iamport API at ${apiUrl}`,
   );
   logger.log(`open ${config.publicUrl}/ to buy something`);
@@ -81,6 +90,7 @@ async function reconcile(config: SampleConfig): Promise<number> {
       app,
       process.argv.slice(3),
       config.reconciliation.olderThanSeconds,
+      apiUrl,
     );
   } finally {
     await app.close();
@@ -100,15 +110,38 @@ function logLevels(config: SampleConfig): LogLevel[] {
   return order.slice(0, order.indexOf(config.logLevel) + 1);
 }
 
-function startBundledSimulator(
+async function startBundledSimulator(
   config: SampleConfig,
 ): Promise<RunningSimulator> {
-  return startSimulator({
-    port: config.simulatorPort,
-    impKey: SIMULATOR_KEY,
-    impSecret: SIMULATOR_SECRET,
-    webhookUrl: `http://127.0.0.1:${config.port}/payments/webhook`,
-  });
+  try {
+    return await startSimulator({
+      host: config.simulatorHost,
+      port: config.simulatorPort,
+      publicUrl: config.simulatorPublicUrl,
+      impKey: SIMULATOR_KEY,
+      impSecret: SIMULATOR_SECRET,
+      webhookUrl: `http://127.0.0.1:${config.port}/payments/webhook`,
+    });
+  } catch (error) {
+    throw portProblem(error, config.simulatorPort, 'IAMPORT_SIM_PORT');
+  }
+}
+
+/** A start-up problem the operator fixes by changing a setting: printed as one line, no stack. */
+class StartupError extends Error {}
+
+/** A port that is taken names the variable that moves it; any other error is left as it is. */
+function portProblem(error: unknown, port: number, variable: string): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE')
+    return new StartupError(
+      `port ${port} is already in use: stop what holds it, or set ${variable} to a free port`,
+    );
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL')
+    return new StartupError(
+      `cannot listen on port ${port} (${code}): set ${variable} to another port, or check the host`,
+    );
+  return error;
 }
 
 function describeDatabase(config: SampleConfig): string {
@@ -122,4 +155,10 @@ function describeDatabase(config: SampleConfig): string {
     : `SQLite ${config.databaseUrl}`;
 }
 
-await bootstrap();
+await bootstrap().catch((error: unknown) => {
+  // What a setting fixes is said in one line; anything else keeps its stack.
+  if (error instanceof StartupError || error instanceof ConfigError)
+    console.error(`sample shop: ${error.message}`);
+  else console.error(error);
+  process.exit(1);
+});

@@ -11,12 +11,10 @@ import { controlRoute } from './route.js';
 const snake = (key: string): string =>
   key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-/** host and port are fixed once listening. */
+/** host, port and the public URL are fixed once listening. */
+const FIXED = new Set<string>(['host', 'port', 'publicUrl']);
 const PATCHABLE = new Map(
-  CONFIG_KEYS.filter((key) => key !== 'host' && key !== 'port').map((key) => [
-    snake(key),
-    key,
-  ]),
+  CONFIG_KEYS.filter((key) => !FIXED.has(key)).map((key) => [snake(key), key]),
 );
 
 function configJson(config: SimulatorConfig): Record<string, unknown> {

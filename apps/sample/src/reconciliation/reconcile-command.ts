@@ -1,5 +1,8 @@
 import { type INestApplicationContext, Logger } from '@nestjs/common';
 import {
+  IamportAuthError,
+  IamportClient,
+  IamportError,
   type PaymentRecord,
   type ReconciliationSummary,
   ReconciliationService,
@@ -14,6 +17,7 @@ export async function runReconcileCommand(
   app: INestApplicationContext,
   args: string[],
   defaultOlderThanSeconds: number,
+  apiUrl: string,
 ): Promise<number> {
   const logger = new Logger('reconcile');
   const olderThanArgument = args.find((arg) => arg.startsWith('--older-than='));
@@ -25,6 +29,11 @@ export async function runReconcileCommand(
       `--older-than must be a number of seconds (got ${olderThanArgument})`,
     );
     return 2;
+  }
+  const unreachable = await accessProblem(app.get(IamportClient), apiUrl);
+  if (unreachable) {
+    console.error(unreachable);
+    return 1;
   }
   logger.log(`reconciling orders older than ${olderThanSeconds} s`);
   const summary = await app.get(ReconciliationService).reconcile({
@@ -38,6 +47,22 @@ export async function runReconcileCommand(
   const incomplete =
     summary.failed + summary.swept.failed + summary.unaccounted.length;
   return incomplete > 0 ? 1 : 0;
+}
+
+/** One line saying why iamport cannot be used, and which variable to change; null when it can. */
+async function accessProblem(
+  client: IamportClient,
+  apiUrl: string,
+): Promise<string | null> {
+  try {
+    await client.checkAccess();
+    return null;
+  } catch (error) {
+    if (!(error instanceof IamportError)) throw error;
+    if (error instanceof IamportAuthError)
+      return `reconcile: iamport at ${apiUrl} refused the keys: check IAMPORT_IMP_KEY and IAMPORT_IMP_SECRET`;
+    return `reconcile: iamport at ${apiUrl} could not be reached (${error.message}): start the shop's simulator (npm start), or set IAMPORT_API_URL`;
+  }
 }
 
 export function describeSummary(summary: ReconciliationSummary): string {

@@ -62,6 +62,11 @@ export class IamportTransport {
     });
   }
 
+  /** A valid token, cached or new (with the same retries as every call). */
+  async token(): Promise<void> {
+    await this.tokens.get();
+  }
+
   private requestToken(): Promise<AccessToken> {
     const call: IamportCall = {
       operation: 'getToken',

@@ -63,6 +63,15 @@ export class IamportClient {
     this.transport = new IamportTransport(http.axiosRef, options);
   }
 
+  /**
+   * Whether iamport can be reached with these keys: resolves once a token can
+   * be had (a cached one counts), else throws the `IamportError` that says
+   * why. The token itself is never handed out.
+   */
+  async checkAccess(): Promise<void> {
+    await this.transport.token();
+  }
+
   /** `GET /payments/{imp_uid}`; throws `IamportNotFoundError` for an unknown (or hidden sandbox) payment. */
   getPayment(impUid: string, options: LookupOptions = {}): Promise<Payment> {
     return this.transport.send(

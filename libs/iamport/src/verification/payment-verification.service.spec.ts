@@ -268,10 +268,10 @@ function setup(options: Setup = {}) {
 }
 
 describe('PaymentVerificationService', () => {
-  let debug: ReturnType<typeof vi.spyOn>;
+  let info: ReturnType<typeof vi.spyOn>;
   beforeEach(() => {
-    debug = vi.spyOn(Logger.prototype, 'debug').mockImplementation(() => {});
-    for (const level of ['log', 'warn', 'error'] as const)
+    info = vi.spyOn(Logger.prototype, 'log').mockImplementation(() => {});
+    for (const level of ['debug', 'warn', 'error'] as const)
       vi.spyOn(Logger.prototype, level).mockImplementation(() => {});
   });
   afterEach(() => vi.restoreAllMocks());
@@ -338,10 +338,12 @@ describe('PaymentVerificationService', () => {
         transition: write.transition,
         source: 'webhook',
       });
-      expect(debug).toHaveBeenCalledWith(
-        'order-1: pending → paid by imp_1 (webhook)',
+      expect(info).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /^order-1: paid \(pending → paid\) by imp_1, from the webhook, in \d+ ms$/,
+        ),
       );
-      expect(debug.mock.contexts[0]).toMatchObject({
+      expect(info.mock.contexts[0]).toMatchObject({
         context: 'PaymentVerification',
       });
     });

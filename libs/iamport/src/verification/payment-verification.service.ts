@@ -65,6 +65,7 @@ export class PaymentVerificationService {
   ) {}
 
   async verify(request: VerificationRequest): Promise<VerificationResult> {
+    const startedAt = performance.now();
     const payment = await this.fetchPayment(request);
     if (payment === null) {
       return {
@@ -79,7 +80,7 @@ export class PaymentVerificationService {
         reason: 'iamport knows no such payment',
       };
     }
-    return this.settle(payment, request);
+    return this.settle(payment, request, startedAt);
   }
 
   /**
@@ -90,6 +91,8 @@ export class PaymentVerificationService {
   async settle(
     fetched: Payment,
     request: { merchantUid?: string | null; source: VerificationSource },
+    /** When the verification began (`performance.now()`), for the log line; default now. */
+    startedAt = performance.now(),
   ): Promise<VerificationResult> {
     let payment = fetched;
     let refundedAmount = 0;
@@ -161,8 +164,9 @@ export class PaymentVerificationService {
           : null;
       if (await this.orders.commit({ transition, record, event })) {
         if (transition && event) {
-          this.logger.debug(
-            `${after!.merchantUid}: ${order!.status} → ${after!.status} by ${payment.imp_uid} (${request.source})`,
+          // One line per settled payment at the default level: ids, outcome and source, never a secret.
+          this.logger.log(
+            `${after!.merchantUid}: ${decision.outcome} (${order!.status} → ${after!.status}) by ${payment.imp_uid}, from the ${request.source}, in ${Math.round(performance.now() - startedAt)} ms`,
           );
           await this.delivery.deliver(event);
         }
