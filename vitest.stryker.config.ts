@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The specs of the verification and reconciliation rules, for Stryker
+ * The specs of the verification, reconciliation and preparation rules, for Stryker
  * (`npm run test:mutation`): unit specs only, no server, no database. Kept
  * apart from vitest.config.ts on purpose: merging would append to its
  * `include` (every suite, e2e ones too) instead of replacing it.
@@ -14,6 +14,7 @@ export default defineConfig({
     include: [
       'libs/iamport/src/verification/**/*.spec.ts',
       'libs/iamport/src/reconciliation/**/*.spec.ts',
+      'libs/iamport/src/preparation/**/*.spec.ts',
     ],
   },
 });

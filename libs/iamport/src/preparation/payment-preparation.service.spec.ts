@@ -2,6 +2,8 @@ import type { IamportClient } from '../client/iamport.client.js';
 import {
   type IamportError,
   IamportHttpError,
+  IamportMalformedResponseError,
+  IamportNetworkError,
   IamportNotFoundError,
   IamportResponseError,
   IamportTimeoutError,
@@ -19,11 +21,13 @@ type Step = 'applied' | 'lost' | 'refused' | 'unavailable';
 class FakePrepare {
   readonly held = new Map<string, PreparedPayment>();
   readonly calls: string[] = [];
+  readonly requests: PreparePaymentRequest[] = [];
 
   constructor(private readonly posts: Step[] = []) {}
 
   preparePayment(request: PreparePaymentRequest): Promise<PreparedPayment> {
     this.calls.push(`POST ${request.amount}`);
+    this.requests.push(request);
     const step = this.posts.shift() ?? 'applied';
     if (step === 'refused' || this.held.has(request.merchant_uid))
       return Promise.reject(
@@ -103,6 +107,7 @@ describe('PaymentPreparationService', () => {
   it('leaves the currency out when none is given', async () => {
     const fake = new FakePrepare();
     await service(fake).register({ merchantUid: 'order-1', amount: 1000 });
+    expect(fake.requests[0]).not.toHaveProperty('currency');
     expect(fake.held.get('order-1')).toEqual({
       merchant_uid: 'order-1',
       amount: 1000,
@@ -204,11 +209,85 @@ describe('PaymentPreparationService', () => {
     expect(limited.calls).toEqual(['GET', 'POST 35000']);
   });
 
-  it('does not swallow what is not an iamport error', async () => {
+  it('does not swallow what is not an iamport error, nor ask iamport anything more', async () => {
     const fake = new FakePrepare();
     fake.preparePayment = () => Promise.reject(new TypeError('bug'));
     await expect(service(fake).register(ORDER)).rejects.toBeInstanceOf(
       TypeError,
     );
+    expect(fake.calls).toEqual([]);
+  });
+
+  /** A fake whose first POST fails with `failure` without registering anything. */
+  const failingOnce = (failure: IamportError) => {
+    const fake = new FakePrepare();
+    const post = fake.preparePayment.bind(fake);
+    let posts = 0;
+    fake.preparePayment = (request) => {
+      if (posts++ > 0) return post(request);
+      fake.calls.push(`POST ${request.amount}`);
+      return Promise.reject(failure);
+    };
+    return fake;
+  };
+
+  it.each<[string, IamportError]>([
+    [
+      'no answer in time',
+      error(IamportTimeoutError, 'preparePayment', null, false),
+    ],
+    [
+      'a reset connection',
+      error(IamportNetworkError, 'preparePayment', null, false),
+    ],
+    [
+      'an HTTP error without a status',
+      error(IamportHttpError, 'preparePayment', null, false),
+    ],
+    ['HTTP 500', error(IamportHttpError, 'preparePayment', 500, false)],
+    ['HTTP 429', error(IamportHttpError, 'preparePayment', 429, false)],
+    [
+      'a garbled answer',
+      error(IamportMalformedResponseError, 'preparePayment', 200, false),
+    ],
+  ])('after %s with nothing held, POSTs again', async (_label, failure) => {
+    const fake = failingOnce(failure);
+    await service(fake).register(ORDER);
+    expect(fake.calls).toEqual(['POST 35000', 'GET', 'POST 35000']);
+  });
+
+  it.each<[string, IamportError]>([
+    ['HTTP 400', error(IamportHttpError, 'preparePayment', 400, false)],
+    ['HTTP 499', error(IamportHttpError, 'preparePayment', 499, false)],
+    ['HTTP 404', error(IamportNotFoundError, 'preparePayment', 404, false)],
+    [
+      'a refusal in the envelope',
+      error(IamportResponseError, 'preparePayment', 200, false),
+    ],
+  ])(
+    'after %s with nothing held, gives up at once',
+    async (_label, failure) => {
+      const fake = failingOnce(failure);
+      await expect(service(fake).register(ORDER)).rejects.toBe(failure);
+      expect(fake.calls).toEqual(['POST 35000', 'GET']);
+    },
+  );
+
+  it('waits the client’s backoff before POSTing again', async () => {
+    const fake = failingOnce(
+      error(IamportHttpError, 'preparePayment', 503, false),
+    );
+    const slow = new PaymentPreparationService(
+      fake as unknown as IamportClient,
+      {
+        maxRetries: 1,
+        retryBaseDelayMs: 200,
+        retryMaxDelayMs: 200,
+      } as ResolvedIamportOptions,
+    );
+    const startedAt = performance.now();
+    await slow.register(ORDER);
+    // Equal jitter: at least half the first window.
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(99);
   });
 });
