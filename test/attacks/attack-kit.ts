@@ -163,13 +163,23 @@ export function get(
   return send(`${shop.url}${path}`, { headers: { accept } });
 }
 
-/** The status line of the result page: `data-status` and its text. */
-export function resultStatusOf(page: string): { status: string; text: string } {
+/**
+ * What the result page says: the state it shows (`<main data-state>`), the
+ * order's status on the status line (`data-status`) and the line's text (as
+ * it stands in the HTML). `none` when the page has no such element.
+ */
+export function resultStatusOf(page: string): {
+  state: string;
+  status: string;
+  text: string;
+} {
+  const state =
+    /<main id="content" data-state="([^"]*)"/.exec(page)?.[1] ?? 'none';
   const match =
     /<p class="status [^"]*" data-status="([^"]*)">([^<]*)<\/p>/.exec(page);
   return match
-    ? { status: match[1], text: match[2] }
-    : { status: 'none', text: '' };
+    ? { state, status: match[1], text: match[2] }
+    : { state, status: 'none', text: '' };
 }
 
 /** The access token iamport (the simulator) hands out for the shop's keys: the same one the shop holds. */

@@ -1,3 +1,4 @@
+import { MESSAGES } from '../../apps/sample/src/checkout/messages.js';
 import { PaymentNotificationEntity } from '../../apps/sample/src/persistence/payment-notification.entity.js';
 import type { OrderView } from '../../apps/sample/src/orders/order.view.js';
 import type { DatabaseKind } from '../support/databases.js';
@@ -608,7 +609,7 @@ const CASES: AttackCase[] = [
 
   // ── HTML injection and the result page ────────────────────────────────────
   {
-    case: 'HTML in merchant_uid: the redirect goes to the result page, which says "No such order." and reflects nothing',
+    case: 'HTML in merchant_uid: the redirect goes to the result page, which says the order is not found and reflects nothing',
     attack: (shop) =>
       sequence(
         () => redirect(shop, { merchant_uid: SCRIPT }, BROWSER_ACCEPT),
@@ -668,8 +669,9 @@ const CASES: AttackCase[] = [
         200,
         (answer) => {
           expect(resultStatusOf(answer.text)).toEqual({
+            state: 'not_completed',
             status: 'pending',
-            text: 'The payment was not completed',
+            text: MESSAGES.ko.result.states.not_completed.headline,
           });
           expect(answer.text).not.toContain('alert(1)');
         },
@@ -678,7 +680,7 @@ const CASES: AttackCase[] = [
     orders: { a: 'pending' },
   },
   {
-    case: 'SQL and HTML in an order name: stored as text, escaped on the result page',
+    case: 'SQL and HTML in an order name: stored as text, escaped on the result page and the checkout',
     attack: async (shop) => {
       const sql = "Mug'); DROP TABLE orders;--";
       const created = await postOrderRaw(
@@ -697,7 +699,9 @@ const CASES: AttackCase[] = [
         shop,
         `/result?merchant_uid=${(created.body as { merchant_uid: string }).merchant_uid}`,
       );
-      return [created, second, page];
+      // The checkout lists the products from the database: their names too.
+      const checkout = await get(shop, '/');
+      return [created, second, page, checkout];
     },
     answers: [
       [201, { name: SCRIPT, status: 'pending' }],
@@ -705,15 +709,34 @@ const CASES: AttackCase[] = [
       [
         200,
         (answer) => {
+          expect(resultStatusOf(answer.text)).toEqual({
+            state: 'not_completed',
+            status: 'pending',
+            text: MESSAGES.ko.result.states.not_completed.headline,
+          });
           expect(answer.text).not.toContain(SCRIPT);
           expect(answer.text).toContain(
             '<h1>&#60;script&#62;alert(1)&#60;/script&#62;</h1>',
           );
         },
       ],
+      [
+        200,
+        (answer) => {
+          expect(answer.text).not.toContain(SCRIPT);
+          expect(answer.text).toContain(
+            '<span class="name">&#60;script&#62;alert(1)&#60;/script&#62;</span>',
+          );
+          expect(answer.text).toContain(
+            '<span class="name">Mug&#39;); DROP TABLE orders;--</span>',
+          );
+        },
+      ],
     ],
     orders: { a: 'pending' },
     created: 2,
+    // Each new order's amount is registered with iamport (POST /payments/prepare).
+    calls: { preparePayment: 2 },
   },
 
   // ── content types and sizes ───────────────────────────────────────────────
@@ -950,6 +973,8 @@ const CASES: AttackCase[] = [
     ],
     orders: { a: 'pending' },
     created: 2,
+    // Each new order's amount is registered with iamport (POST /payments/prepare).
+    calls: { preparePayment: 2 },
     afterwards: async (shop, _orders, answers) => {
       expect(({} as Record<string, unknown>).status).toBeUndefined();
       for (const answer of answers) {
@@ -1023,7 +1048,7 @@ const CASES: AttackCase[] = [
     orders: { a: 'pending' },
   })),
   {
-    case: 'a NUL byte in the result page’s merchant_uid: "No such order."',
+    case: 'a NUL byte in the result page’s merchant_uid: the order is not found',
     attack: (shop) =>
       sequence(() => get(shop, '/result?merchant_uid=order_%00&outcome=paid')),
     answers: [[200, noSuchOrderPage]],
@@ -1062,8 +1087,9 @@ const CASES: AttackCase[] = [
 function noSuchOrderPage(answer: Answer): void {
   expect(answer.headers.get('content-type')).toBe('text/html; charset=utf-8');
   expect(resultStatusOf(answer.text)).toEqual({
+    state: 'unknown',
     status: 'unknown',
-    text: 'No such order.',
+    text: MESSAGES.ko.result.states.unknown.headline,
   });
   expect(answer.text).not.toMatch(/<script>alert|<img src=x|onerror=/);
 }

@@ -1,6 +1,8 @@
+import { formatAmount } from '../../apps/sample/src/checkout/format.js';
+import { MESSAGES } from '../../apps/sample/src/checkout/messages.js';
+import type { ProductView } from '../../apps/sample/src/products/product.view.js';
 import { MIGRATIONS } from '../../apps/sample/src/persistence/database-options.js';
 import { OrderEntity } from '../../apps/sample/src/persistence/order.entity.js';
-import { PRODUCTS } from '../../apps/sample/src/checkout/checkout.config.js';
 import { TEST_ADMIN_TOKEN } from '../support/priced-orders.js';
 import { readAnswer } from '../support/sample-app.fixture.js';
 import {
@@ -8,7 +10,10 @@ import {
   completeAsJson,
   detailsOf,
   getPage,
-  hasAutoRefresh,
+  NO_POLLING,
+  pollingOf,
+  pollsFor,
+  productsOf,
   statusOf,
   TARGETS,
   until,
@@ -23,6 +28,8 @@ const SEEDED_PRODUCTS = [
 ];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const MERCHANT_UID = /^order_[0-9a-f]{24}$/;
+const ko = MESSAGES.ko.result;
+const en = MESSAGES.en.result;
 
 describe.each(TARGETS)(
   'the sample app on %s (%s): its HTTP interface',
@@ -424,12 +431,25 @@ describe.each(TARGETS)(
     });
 
     describe('the pages', () => {
-      it('GET / is the checkout: every product, the simulator SDK, and m_redirect_url on this app', async () => {
+      it('GET / is the checkout: every product of GET /products with its id, name and price, the simulator SDK, and m_redirect_url on this app', async () => {
+        // A product whose name is HTML is listed too, as text.
+        const htmlName = `<b onclick="alert(1)">Tea & 'cups'</b>`;
+        await shop.current.productId({ name: htmlName, amount: 4500 });
+        const products = await readAnswer<ProductView[]>(
+          await fetch(`${shop.current.url}/products`),
+        );
+        expect(products.status).toBe(200);
+        expect(products.body.map((product) => product.name)).toContain(
+          htmlName,
+        );
+
         const page = await getPage(shop.current, '/');
         expect(page.status).toBe(200);
         expect(page.headers.get('content-type')).toBe(
           'text/html; charset=utf-8',
         );
+        expect(page.headers.get('content-language')).toBe('ko');
+        expect(page.body).toContain('<html lang="ko">');
         const sdkUrl = `${shop.current.sim.url}/v1/iamport.js`;
         expect(page.body).toContain(`<script src="${sdkUrl}"></script>`);
         expect(page.body).toContain(
@@ -437,10 +457,20 @@ describe.each(TARGETS)(
         );
         expect(page.body).toContain('IMP.request_pay(');
         expect(page.body).toContain('m_redirect_url: settings.completeUrl');
-        for (const product of PRODUCTS)
-          expect(page.body).toContain(
-            `data-product="${product.id}" data-name="${product.name}" data-amount="${product.amount}"`,
-          );
+        const shown = productsOf(page.body);
+        expect(shown).toEqual(
+          products.body.map((product) => ({
+            id: product.id,
+            name: product.name,
+            price: formatAmount(product.price, product.currency),
+          })),
+        );
+        expect(shown.slice(0, 3)).toEqual([
+          { id: 1, name: '제주 녹차 100g', price: '12,000원' },
+          { id: 2, name: '청자 머그잔', price: '35,000원' },
+          { id: 3, name: '다도 세트', price: '129,000원' },
+        ]);
+        expect(page.body).not.toContain('<b onclick');
         const sdk = await fetch(sdkUrl);
         expect(sdk.status).toBe(200);
         expect(sdk.headers.get('content-type')).toMatch(
@@ -449,7 +479,7 @@ describe.each(TARGETS)(
         expect(await sdk.text()).toContain('request_pay');
       });
 
-      it('GET /result says "No such order." for an unknown, missing or over-long merchant_uid', async () => {
+      it('GET /result says the order is not found (in Korean, or English by Accept-Language) for an unknown, missing or over-long merchant_uid', async () => {
         for (const query of [
           '?merchant_uid=order_000000000000000000000000&outcome=paid',
           '',
@@ -458,35 +488,71 @@ describe.each(TARGETS)(
           const page = await getPage(shop.current, `/result${query}`);
           expect(page.status).toBe(200);
           expect(page.headers.get('cache-control')).toBe('no-store');
+          expect(page.headers.get('content-language')).toBe('ko');
           expect(statusOf(page.body)).toEqual({
+            state: 'unknown',
             status: 'unknown',
-            text: 'No such order.',
+            text: ko.states.unknown.headline,
+          });
+          expect(pollingOf(page.body)).toEqual(NO_POLLING);
+          const english = await getPage(
+            shop.current,
+            `/result${query}`,
+            'en-US,en;q=0.9',
+          );
+          expect(english.headers.get('content-language')).toBe('en');
+          expect(statusOf(english.body)).toEqual({
+            state: 'unknown',
+            status: 'unknown',
+            text: en.states.unknown.headline,
           });
         }
       });
 
-      it('GET /result shows a pending order as stored, whatever the query claims, and refreshes itself', async () => {
+      it('GET /result shows a pending order as stored, whatever the query claims, and looks again by itself', async () => {
         const order = await shop.current.createOrder();
         const claimedPaid = await getPage(
           shop.current,
           `/result?merchant_uid=${order.merchant_uid}&outcome=paid`,
         );
         expect(statusOf(claimedPaid.body)).toEqual({
+          state: 'not_completed',
           status: 'pending',
-          text: 'The payment was not completed',
+          text: ko.states.not_completed.headline,
         });
-        expect(hasAutoRefresh(claimedPaid.body)).toBe(true);
+        expect(pollingOf(claimedPaid.body)).toEqual(
+          pollsFor(order.merchant_uid),
+        );
         const unconfirmed = await getPage(
           shop.current,
           `/result?merchant_uid=${order.merchant_uid}&outcome=unconfirmed`,
         );
         expect(statusOf(unconfirmed.body)).toEqual({
+          state: 'confirming',
           status: 'pending',
-          text: 'Your payment is being confirmed…',
+          text: ko.states.confirming.headline,
         });
-        expect(detailsOf(unconfirmed.body)).toMatchObject({
-          Order: order.merchant_uid,
-          Amount: '35,000원',
+        expect(pollingOf(unconfirmed.body)).toEqual(
+          pollsFor(order.merchant_uid),
+        );
+        expect(detailsOf(unconfirmed.body)).toEqual({
+          order: [ko.labels.order, order.merchant_uid],
+          amount: [ko.labels.amount, '35,000원'],
+        });
+        const english = await getPage(
+          shop.current,
+          `/result?merchant_uid=${order.merchant_uid}&outcome=unconfirmed`,
+          'en',
+        );
+        expect(statusOf(english.body)).toEqual({
+          state: 'confirming',
+          status: 'pending',
+          text: en.states.confirming.headline,
+        });
+        expect(pollingOf(english.body)).toEqual(pollsFor(order.merchant_uid));
+        expect(detailsOf(english.body)).toEqual({
+          order: [en.labels.order, order.merchant_uid],
+          amount: [en.labels.amount, '35,000원'],
         });
       });
 

@@ -1,14 +1,22 @@
+import {
+  formatDateTime,
+  formatDeadline,
+} from '../../apps/sample/src/checkout/format.js';
+import { MESSAGES } from '../../apps/sample/src/checkout/messages.js';
 import { OrderEntity } from '../../apps/sample/src/persistence/order.entity.js';
 import {
   completeAsBrowser,
   completeAsJson,
   detailsOf,
   getPage,
-  hasAutoRefresh,
   isoOf,
+  leadOf,
+  NO_POLLING,
   notificationsOf,
   orderWhen,
   payInWindow,
+  pollingOf,
+  pollsFor,
   postWebhook,
   statusOf,
   TARGETS,
@@ -20,6 +28,10 @@ import {
 const DECLINE_MESSAGE =
   '[F1002] 카드 승인이 거절되었습니다 (simulated decline)';
 const CLOSE_MESSAGE = '[결제포기] 사용자가 결제를 취소하셨습니다';
+const ko = MESSAGES.ko.result;
+const en = MESSAGES.en.result;
+/** What an ISO timestamp looks like: the pages show Korea time instead. */
+const ISO_TIMESTAMP = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 describe.each(TARGETS)(
   'the sample app on %s (%s): payments',
@@ -40,6 +52,8 @@ describe.each(TARGETS)(
 
       expect(run.window.body).toContain('35,000원');
       expect(run.window.body).toContain(order.merchant_uid);
+      // The window names its icon, so that browsers ask the simulator for no favicon.
+      expect(run.window.body).toContain('<link rel="icon" href="data:,">');
       expect(`${run.redirect.origin}${run.redirect.pathname}`).toBe(
         `${shop.current.url}/payments/complete`,
       );
@@ -53,10 +67,12 @@ describe.each(TARGETS)(
       );
       expect(run.resultPage.status).toBe(200);
       expect(statusOf(run.resultPage.body)).toEqual({
+        state: 'paid',
         status: 'paid',
-        text: 'Paid. Thank you!',
+        text: ko.states.paid.headline,
       });
-      expect(hasAutoRefresh(run.resultPage.body)).toBe(false);
+      expect(leadOf(run.resultPage.body)).toBe(ko.states.paid.lead);
+      expect(pollingOf(run.resultPage.body)).toEqual(NO_POLLING);
 
       // At the default level: one line for the settled payment (ids, outcome, source), no secret anywhere.
       const settled = shop.current.logger.lines.filter(
@@ -84,11 +100,35 @@ describe.each(TARGETS)(
         pay_method: 'card',
         channel: 'mobile',
       });
+      const stored = await shop.current.order(order.merchant_uid);
+      expect(stored.paid_at).toBe(isoOf(payment.paid_at));
       expect(detailsOf(run.resultPage.body)).toEqual({
-        Order: order.merchant_uid,
-        Amount: '35,000원',
-        'Paid at': isoOf(payment.paid_at),
+        order: [ko.labels.order, order.merchant_uid],
+        amount: [ko.labels.amount, '35,000원'],
+        paid_at: [ko.labels.paidAt, formatDateTime(stored.paid_at, 'ko')],
       });
+      expect(detailsOf(run.resultPage.body).paid_at[1]).toMatch(
+        /^\d{4}년 \d{1,2}월 \d{1,2}일 \d{2}:\d{2}$/,
+      );
+      expect(run.resultPage.body).not.toMatch(ISO_TIMESTAMP);
+      // The same page for a browser that prefers English.
+      const english = await getPage(
+        shop.current,
+        run.result.toString(),
+        'en-US,en;q=0.9,ko;q=0.8',
+      );
+      expect(statusOf(english.body)).toEqual({
+        state: 'paid',
+        status: 'paid',
+        text: en.states.paid.headline,
+      });
+      expect(leadOf(english.body)).toBe(en.states.paid.lead);
+      expect(detailsOf(english.body)).toEqual({
+        order: [en.labels.order, order.merchant_uid],
+        amount: [en.labels.amount, '35,000원'],
+        paid_at: [en.labels.paidAt, formatDateTime(stored.paid_at, 'en')],
+      });
+      expect(english.body).not.toMatch(ISO_TIMESTAMP);
 
       // The webhook iamport sends for the same payment arrives too; it changes nothing more.
       const webhooks = await webhooksOf(shop.current, run.impUid, 1);
@@ -153,11 +193,19 @@ describe.each(TARGETS)(
       });
       expect(run.result.searchParams.get('outcome')).toBe('failed');
       expect(statusOf(run.resultPage.body)).toEqual({
+        state: 'failed',
         status: 'failed',
-        text: 'The payment failed',
+        text: ko.states.failed.headline,
       });
-      expect(detailsOf(run.resultPage.body).Reason).toBe(DECLINE_MESSAGE);
-      expect(hasAutoRefresh(run.resultPage.body)).toBe(false);
+      // iamport's (the PG's) message, shown as it is.
+      expect(detailsOf(run.resultPage.body).reason).toEqual([
+        ko.labels.reason,
+        DECLINE_MESSAGE,
+      ]);
+      expect(run.resultPage.body).toContain(
+        `<a class="button" href="/" data-action="retry">${ko.tryAgain}</a>`,
+      );
+      expect(pollingOf(run.resultPage.body)).toEqual(NO_POLLING);
 
       const failed = await shop.current.order(order.merchant_uid);
       expect(failed).toMatchObject({
@@ -177,7 +225,11 @@ describe.each(TARGETS)(
 
       const retry = await payInWindow(shop.current, order, 'card');
       expect(retry.impUid).not.toBe(run.impUid);
-      expect(statusOf(retry.resultPage.body).status).toBe('paid');
+      expect(statusOf(retry.resultPage.body)).toEqual({
+        state: 'paid',
+        status: 'paid',
+        text: ko.states.paid.headline,
+      });
       const paid = await orderWhen(
         shop.current,
         order.merchant_uid,
@@ -190,7 +242,7 @@ describe.each(TARGETS)(
       });
     });
 
-    it('close: the order stays pending, the result page says so and refreshes itself', async () => {
+    it('close: the order stays pending, the result page says so and looks again by itself', async () => {
       const order = await shop.current.createOrder();
       const run = await payInWindow(shop.current, order, 'close');
       expect(Object.fromEntries(run.redirect.searchParams)).toEqual({
@@ -202,10 +254,13 @@ describe.each(TARGETS)(
       });
       expect(run.result.searchParams.get('outcome')).toBe('pending');
       expect(statusOf(run.resultPage.body)).toEqual({
+        state: 'not_completed',
         status: 'pending',
-        text: 'The payment was not completed',
+        text: ko.states.not_completed.headline,
       });
-      expect(hasAutoRefresh(run.resultPage.body)).toBe(true);
+      expect(pollingOf(run.resultPage.body)).toEqual(
+        pollsFor(order.merchant_uid),
+      );
       expect(await shop.current.order(order.merchant_uid)).toMatchObject({
         status: 'pending',
         imp_uid: null,
@@ -236,10 +291,13 @@ describe.each(TARGETS)(
         `${shop.current.url}/result?merchant_uid=${order.merchant_uid}&outcome=unconfirmed`,
       );
       expect(statusOf(run.resultPage.body)).toEqual({
+        state: 'confirming',
         status: 'pending',
-        text: 'Your payment is being confirmed…',
+        text: ko.states.confirming.headline,
       });
-      expect(hasAutoRefresh(run.resultPage.body)).toBe(true);
+      expect(pollingOf(run.resultPage.body)).toEqual(
+        pollsFor(order.merchant_uid),
+      );
       expect(await shop.current.order(order.merchant_uid)).toMatchObject({
         status: 'pending',
         imp_uid: null,
@@ -270,10 +328,11 @@ describe.each(TARGETS)(
       });
       const page = await getPage(shop.current, run.result.toString());
       expect(statusOf(page.body)).toEqual({
+        state: 'paid',
         status: 'paid',
-        text: 'Paid. Thank you!',
+        text: ko.states.paid.headline,
       });
-      expect(hasAutoRefresh(page.body)).toBe(false);
+      expect(pollingOf(page.body)).toEqual(NO_POLLING);
     });
 
     it('virtual account: the result page shows the account; the deposit webhook pays the order', async () => {
@@ -287,18 +346,26 @@ describe.each(TARGETS)(
       const payment = await shop.current.sim.payment(run.impUid);
       expect(payment).toMatchObject({ status: 'ready', pay_method: 'vbank' });
       expect(statusOf(run.resultPage.body)).toEqual({
+        state: 'awaiting_deposit',
         status: 'vbank_issued',
-        text: 'Please deposit into this account',
+        text: ko.states.awaiting_deposit.headline,
       });
       expect(detailsOf(run.resultPage.body)).toEqual({
-        Order: order.merchant_uid,
-        Amount: '129,000원',
-        Bank: payment.vbank_name,
-        Account: payment.vbank_num,
-        Holder: payment.vbank_holder,
-        'Deposit by': isoOf(payment.vbank_date),
+        bank: [ko.labels.bank, payment.vbank_name],
+        account_number: [ko.labels.accountNumber, payment.vbank_num],
+        holder: [ko.labels.holder, payment.vbank_holder],
+        deposit_amount: [ko.labels.depositAmount, '129,000원'],
+        deadline: [
+          ko.labels.deadline,
+          formatDeadline(isoOf(payment.vbank_date), 'ko'),
+        ],
+        order: [ko.labels.order, order.merchant_uid],
       });
-      expect(hasAutoRefresh(run.resultPage.body)).toBe(false);
+      expect(run.resultPage.body).toContain(
+        `<span id="account-number" class="mono">${payment.vbank_num}</span><button type="button" class="copy secondary" data-copy="account-number"`,
+      );
+      expect(run.resultPage.body).not.toMatch(ISO_TIMESTAMP);
+      expect(pollingOf(run.resultPage.body)).toEqual(NO_POLLING);
 
       expect(await webhooksOf(shop.current, run.impUid, 1)).toMatchObject([
         { payload: { status: 'ready' }, status: 200 },
@@ -355,9 +422,15 @@ describe.each(TARGETS)(
 
       const page = await getPage(shop.current, run.result.toString());
       expect(statusOf(page.body)).toEqual({
+        state: 'paid',
         status: 'paid',
-        text: 'Paid. Thank you!',
+        text: ko.states.paid.headline,
       });
+      expect(detailsOf(page.body).paid_at).toEqual([
+        ko.labels.paidAt,
+        formatDateTime(paid.paid_at, 'ko'),
+      ]);
+      expect(pollingOf(page.body)).toEqual(NO_POLLING);
     });
 
     it('refunds from the console: a partial refund keeps the shipment, the full refund cancels it', async () => {
@@ -384,6 +457,22 @@ describe.each(TARGETS)(
         cancelled_amount: 5000,
         fulfilment: 'ready_to_ship',
       });
+      const partlyPage = await getPage(shop.current, run.result.toString());
+      expect(statusOf(partlyPage.body)).toEqual({
+        state: 'partly_refunded',
+        status: 'partially_cancelled',
+        text: ko.states.partly_refunded.headline,
+      });
+      expect(detailsOf(partlyPage.body)).toEqual({
+        order: [ko.labels.order, order.merchant_uid],
+        amount: [ko.labels.amount, '20,000원'],
+        refunded: [ko.labels.refunded, '5,000원'],
+        remaining: [ko.labels.remaining, '15,000원'],
+        refunded_at: [
+          ko.labels.refundedAt,
+          formatDateTime(partly.cancelled_at, 'ko'),
+        ],
+      });
 
       const refunded = await shop.current.sim.control(
         'POST',
@@ -404,10 +493,20 @@ describe.each(TARGETS)(
       });
       const page = await getPage(shop.current, run.result.toString());
       expect(statusOf(page.body)).toEqual({
+        state: 'refunded',
         status: 'cancelled',
-        text: 'Refunded',
+        text: ko.states.refunded.headline,
       });
-      expect(detailsOf(page.body).Refunded).toMatch(/^20,?000/);
+      expect(detailsOf(page.body)).toEqual({
+        order: [ko.labels.order, order.merchant_uid],
+        amount: [ko.labels.amount, '20,000원'],
+        refunded: [ko.labels.refunded, '20,000원'],
+        refunded_at: [
+          ko.labels.refundedAt,
+          formatDateTime(cancelled.cancelled_at, 'ko'),
+        ],
+      });
+      expect(pollingOf(page.body)).toEqual(NO_POLLING);
       const changes = (await logOf(order.merchant_uid))
         .filter(([, , changed]) => changed)
         .map(([, outcome]) => outcome);
@@ -491,9 +590,19 @@ describe.each(TARGETS)(
         `/result?merchant_uid=${order.merchant_uid}&outcome=forgery`,
       );
       expect(statusOf(page.body)).toEqual({
+        state: 'refused',
         status: 'forgery_cancelled',
-        text: 'The payment was not accepted',
+        text: ko.refused.headline,
       });
+      expect(leadOf(page.body)).toBe(ko.refused.forgery_cancelled);
+      // The comparison of amounts is for the merchant: no reason, no amount on the buyer's page.
+      expect(detailsOf(page.body)).toEqual({
+        order: [ko.labels.order, order.merchant_uid],
+      });
+      expect(page.body).not.toContain(String(held.failure_reason));
+      expect(page.body).not.toContain('350원');
+      expect(page.body).not.toContain('data-field="reason"');
+      expect(pollingOf(page.body)).toEqual(NO_POLLING);
       expect((await shop.current.order(order.merchant_uid)).fulfilment).toBe(
         'held',
       );
@@ -544,7 +653,14 @@ describe.each(TARGETS)(
       expect(second.result.searchParams.get('outcome')).toBe(
         'duplicate_payment',
       );
-      expect(statusOf(second.resultPage.body).status).toBe('paid');
+      expect(statusOf(second.resultPage.body)).toEqual({
+        state: 'paid',
+        status: 'paid',
+        text: ko.states.paid.headline,
+      });
+      expect(second.resultPage.body).toContain(
+        `<p class="notice" data-role="notice">${ko.duplicatePayment}</p>`,
+      );
       expect((await shop.current.order(order.merchant_uid)).imp_uid).toBe(
         first.impUid,
       );

@@ -1,15 +1,26 @@
+import { MESSAGES } from '../../apps/sample/src/checkout/messages.js';
 import { OrderEntity } from '../../apps/sample/src/persistence/order.entity.js';
 import {
   completeAsJson,
+  detailsOf,
   getPage,
+  NO_POLLING,
   notificationsOf,
   orderWhen,
   payInWindow,
+  pollingOf,
   statusOf,
   until,
   useShop,
   webhooksOf,
 } from './shop.js';
+
+const ko = MESSAGES.ko.result;
+const awaitingDeposit = {
+  state: 'awaiting_deposit',
+  status: 'vbank_issued',
+  text: ko.states.awaiting_deposit.headline,
+};
 
 /**
  * A buyer who pays a second time for the same order: after a refunded forged
@@ -46,9 +57,11 @@ describe('the sample app on sqlite: second payment attempts for one order', () =
     const run = await payInWindow(shop.current, order, 'card');
     expect(run.result.searchParams.get('outcome')).toBe('paid');
     expect(statusOf(run.resultPage.body)).toEqual({
+      state: 'paid',
       status: 'paid',
-      text: 'Paid. Thank you!',
+      text: ko.states.paid.headline,
     });
+    expect(pollingOf(run.resultPage.body)).toEqual(NO_POLLING);
     // The paid handler says so …
     const shippedLine = `${order.merchant_uid}: paid 5000 KRW, ready to ship`;
     await until(() =>
@@ -124,8 +137,11 @@ describe('the sample app on sqlite: second payment attempts for one order', () =
       },
     });
     // The page shows the order as stored: still the account to deposit into.
-    expect(statusOf(declined.resultPage.body).status).toBe('vbank_issued');
-    expect(declined.resultPage.body).toContain(stored.vbank?.account_number);
+    expect(statusOf(declined.resultPage.body)).toEqual(awaitingDeposit);
+    expect(detailsOf(declined.resultPage.body).account_number).toEqual([
+      ko.labels.accountNumber,
+      stored.vbank?.account_number,
+    ]);
   });
 
   it('a closed window, then a virtual account: the order waits for the deposit', async () => {
@@ -144,7 +160,8 @@ describe('the sample app on sqlite: second payment attempts for one order', () =
       'awaiting_deposit',
     ]);
     const page = await getPage(shop.current, vbank.result.toString());
-    expect(statusOf(page.body).status).toBe('vbank_issued');
+    expect(statusOf(page.body)).toEqual(awaitingDeposit);
+    expect(pollingOf(page.body)).toEqual(NO_POLLING);
     expect(
       await shop.current.dataSource
         .getRepository(OrderEntity)

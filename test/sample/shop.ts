@@ -1,4 +1,5 @@
 import { encodeParams } from '../../apps/iamport-simulator/src/index.js';
+import { POLL_DELAYS_MS } from '../../apps/sample/src/checkout/result-page.js';
 import type { OrderView } from '../../apps/sample/src/orders/order.view.js';
 import { PaymentNotificationEntity } from '../../apps/sample/src/persistence/payment-notification.entity.js';
 import {
@@ -202,15 +203,22 @@ export async function postWebhook(
   );
 }
 
-/** `GET` of a page of the shop (the result page). */
+/**
+ * `GET` of a page of the shop, as a browser asks for it: Korean unless
+ * `acceptLanguage` says otherwise (none is sent by default).
+ */
 export async function getPage(
   shop: SampleApp,
   path: string,
+  acceptLanguage?: string,
 ): Promise<HttpAnswer<string>> {
   return readAnswer<string>(
     await fetch(new URL(path, shop.url), {
       redirect: 'manual',
-      headers: { accept: BROWSER_ACCEPT },
+      headers: {
+        accept: BROWSER_ACCEPT,
+        ...(acceptLanguage ? { 'accept-language': acceptLanguage } : {}),
+      },
     }),
   );
 }
@@ -287,27 +295,107 @@ export async function notificationsOf(
     .find({ where: { merchantUid }, order: { id: 'ASC' } });
 }
 
-/** The status line of the result page: `data-status` and its text. */
-export function statusOf(page: string): { status: string; text: string } {
+/**
+ * What the result page says: the state it shows (`<main data-state>`), the
+ * order's status on the status line (`data-status`) and the line's text (as
+ * it stands in the HTML). `none` when the page has no such element.
+ */
+export function statusOf(page: string): {
+  state: string;
+  status: string;
+  text: string;
+} {
+  const state =
+    /<main id="content" data-state="([^"]*)"/.exec(page)?.[1] ?? 'none';
   const match =
     /<p class="status [^"]*" data-status="([^"]*)">([^<]*)<\/p>/.exec(page);
   return match
-    ? { status: match[1], text: match[2] }
-    : { status: 'none', text: '' };
+    ? { state, status: match[1], text: match[2] }
+    : { state, status: 'none', text: '' };
 }
 
-/** The `<dt>label</dt><dd>value</dd>` pairs of the result page. */
-export function detailsOf(page: string): Record<string, string> {
-  const details: Record<string, string> = {};
-  for (const [, label, value] of page.matchAll(
-    /<dt>([^<]*)<\/dt><dd>([^<]*)<\/dd>/g,
+/**
+ * The detail rows of the result page (`<div data-field><dt>…</dt><dd>…</dd></div>`),
+ * by `data-field`: `[label, value]` as they stand in the HTML; the account
+ * number's value without its copy button.
+ */
+export function detailsOf(page: string): Record<string, [string, string]> {
+  const details: Record<string, [string, string]> = {};
+  for (const [, field, label, value] of page.matchAll(
+    /<div data-field="([^"]*)"><dt>([^<]*)<\/dt><dd>(.*?)<\/dd><\/div>/g,
   ))
-    details[label] = value;
+    details[field] = [
+      label,
+      value
+        .replace(/<button [^>]*>[^<]*<\/button>/g, '')
+        .replace(/<[^>]*>/g, ''),
+    ];
   return details;
 }
 
-export const hasAutoRefresh = (page: string): boolean =>
-  /<meta http-equiv="refresh"/.test(page);
+/** The lead paragraph under the status line (what happened, what to do), as it stands in the HTML. */
+export const leadOf = (page: string): string | null =>
+  /<p data-role="lead">([^<]*)<\/p>/.exec(page)?.[1] ?? null;
+
+/** How the result page looks again by itself: the `data-polling` of its `<main>`, its polling script's settings, and any `<meta http-equiv="refresh">`. */
+export interface Polling {
+  state: string | null;
+  poll: { url: string; status: string; delaysMs: number[] } | null;
+  metaRefresh: boolean;
+}
+
+export function pollingOf(page: string): Polling {
+  const poll = /^const poll = (\{.*\});$/m.exec(page)?.[1];
+  return {
+    state:
+      /<main id="content" data-state="[^"]*" data-polling="([^"]*)">/.exec(
+        page,
+      )?.[1] ?? null,
+    poll: poll ? (JSON.parse(poll) as Polling['poll']) : null,
+    metaRefresh: /<meta http-equiv="refresh"/i.test(page),
+  };
+}
+
+/** A pending order's page: it polls `GET /orders/:merchant_uid` a bounded number of times, and never with `<meta refresh>`. */
+export const pollsFor = (merchantUid: string): Polling => ({
+  state: 'active',
+  poll: {
+    url: `/orders/${encodeURIComponent(merchantUid)}`,
+    status: 'pending',
+    delaysMs: [...POLL_DELAYS_MS],
+  },
+  metaRefresh: false,
+});
+
+/** A final page: it does not look again. */
+export const NO_POLLING: Polling = {
+  state: null,
+  poll: null,
+  metaRefresh: false,
+};
+
+/**
+ * The products of the checkout (`form.product[data-product-id]` with `.name`
+ * and `.price`), in page order, their text with numeric character references
+ * decoded (an unescaped `<` in a name leaves the product out).
+ */
+export function productsOf(
+  page: string,
+): Array<{ id: number; name: string; price: string }> {
+  const decode = (text: string) =>
+    text.replace(/&#(\d+);/g, (_, code: string) =>
+      String.fromCharCode(Number(code)),
+    );
+  return [
+    ...page.matchAll(
+      /<form class="card product" data-product-id="([^"]*)">\s*<div class="info">\s*<span class="name">([^<]*)<\/span>\s*<span class="price" data-field="price">([^<]*)<\/span>/g,
+    ),
+  ].map(([, id, name, price]) => ({
+    id: Number(id),
+    name: decode(name),
+    price: decode(price),
+  }));
+}
 
 /** iamport's UNIX seconds as the ISO string the shop answers. */
 export const isoOf = (seconds: number): string =>

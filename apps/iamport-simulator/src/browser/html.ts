@@ -26,6 +26,7 @@ export const htmlPage = (title: string, body: string, status = 200) => ({
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
 <style>
 body{font-family:system-ui,sans-serif;margin:0;padding:24px;background:#f5f6f8;color:#222}
 main{max-width:380px;margin:0 auto;background:#fff;border-radius:12px;padding:24px;box-shadow:0 2px 12px #0002}
