@@ -203,6 +203,7 @@ describe('control endpoints and HTTP edges', () => {
       const { body } = await control(sim, 'GET', '/_sim/config');
       expect(body).toEqual({
         host: '127.0.0.1',
+        public_url: null,
         port: sim.port,
         imp_key: 'imp_key_test',
         imp_secret: 'imp_secret_test',
@@ -239,6 +240,7 @@ describe('control endpoints and HTTP edges', () => {
       for (const json of [
         { webhook_format: 'xml' },
         { port: 1234 },
+        { public_url: 'http://192.168.0.7:4010' },
         { latency_ms: -1 },
         { webhook_retries: 6 },
         { webhook_url: 'mailto:x' },

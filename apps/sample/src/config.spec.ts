@@ -13,6 +13,22 @@ describe('readConfig', () => {
       intervalSeconds: 300,
       olderThanSeconds: 600,
     });
+    expect(config.adminToken).toBeNull();
+    expect(config.simulatorHost).toBe('127.0.0.1');
+    expect(config.simulatorPublicUrl).toBeNull();
+  });
+
+  it('reads the admin token and where the bundled simulator listens and is reached', () => {
+    const config = readConfig({
+      ADMIN_TOKEN: 'a-long-random-token',
+      IAMPORT_SIM_HOST: '0.0.0.0',
+      IAMPORT_SIM_PORT: '4100',
+      IAMPORT_SIM_PUBLIC_URL: 'http://192.168.0.7:4100/',
+    });
+    expect(config.adminToken).toBe('a-long-random-token');
+    expect(config.simulatorHost).toBe('0.0.0.0');
+    expect(config.simulatorPort).toBe(4100);
+    expect(config.simulatorPublicUrl).toBe('http://192.168.0.7:4100');
   });
 
   it('uses the real API and SDK when keys are given', () => {
@@ -44,6 +60,7 @@ describe('readConfig', () => {
         HTTP_ADAPTER: 'koa',
         IAMPORT_IMP_SECRET: 'hunter2',
         IAMPORT_INCLUDE_SANDBOX: 'yes',
+        IAMPORT_SIM_PUBLIC_URL: 'phone:4010',
       });
     } catch (caught) {
       error = caught;
@@ -56,6 +73,9 @@ describe('readConfig', () => {
       /IAMPORT_IMP_KEY and IAMPORT_IMP_SECRET go together/,
     );
     expect(message).toMatch(/IAMPORT_INCLUDE_SANDBOX must be true or false/);
+    expect(message).toMatch(
+      /IAMPORT_SIM_PUBLIC_URL must be an http\(s\) URL \(got phone:4010\)/,
+    );
     expect(message).not.toContain('hunter2');
   });
 });

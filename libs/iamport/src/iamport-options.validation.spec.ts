@@ -24,6 +24,7 @@ describe('resolveIamportOptions', () => {
       webhookAllowList: null,
       apiBaseUrl: 'https://api.iamport.kr',
       timeoutMs: 5000,
+      redirectTimeBudgetMs: 3000,
       maxRetries: 2,
       retryBaseDelayMs: 100,
       retryMaxDelayMs: 2000,
@@ -55,6 +56,7 @@ describe('resolveIamportOptions', () => {
         orderRepository: {} as never,
         apiBaseUrl: 'ftp://x',
         timeoutMs: -1,
+        redirectTimeBudgetMs: 0,
         includeSandbox: 'yes' as never,
         forgeryPolicy: 'refund' as never,
         resultPages: {
@@ -69,7 +71,7 @@ describe('resolveIamportOptions', () => {
     }
     expect(error).toBeInstanceOf(IamportConfigurationError);
     const problems = (error as IamportConfigurationError).problems;
-    expect(problems).toHaveLength(10);
+    expect(problems).toHaveLength(11);
     expect(problems.join('\n')).toMatch(/impKey is required/);
     expect(problems.join('\n')).toMatch(/orderRepository is required/);
     expect(problems.join('\n')).toMatch(/forgeryPolicy/);
@@ -79,6 +81,7 @@ describe('resolveIamportOptions', () => {
     expect(problems.join('\n')).toMatch(/impSecret is required/);
     expect(problems.join('\n')).toMatch(/apiBaseUrl/);
     expect(problems.join('\n')).toMatch(/timeoutMs/);
+    expect(problems.join('\n')).toMatch(/redirectTimeBudgetMs/);
     expect(problems.join('\n')).toMatch(/includeSandbox/);
   });
 
