@@ -157,7 +157,7 @@ describe('the sample shop at start-up', () => {
     expect(run.output).not.toContain('imp_secret_test');
   });
 
-  it('the bundled simulator on IAMPORT_SIM_HOST, reached under IAMPORT_SIM_PUBLIC_URL: the checkout loads its SDK from there', async () => {
+  it('the bundled simulator on IAMPORT_SIM_HOST, reached under IAMPORT_SIM_PUBLIC_URL: the checkout loads its SDK from there; with no ADMIN_TOKEN every /admin route is 404', async () => {
     const port = await freePort();
     const simPort = await freePort();
     // Any name the machine resolves stands for a phone's view of it: here `localhost`.
@@ -176,6 +176,27 @@ describe('the sample shop at start-up', () => {
       expect(page).toContain(`<script src="${publicSim}/v1/iamport.js">`);
       const sdk = await fetch(`${publicSim}/v1/iamport.js`);
       expect(sdk.status).toBe(200);
+      // No ADMIN_TOKEN set: the admin routes do not exist, whatever the request carries.
+      for (const [method, path, authorization] of [
+        ['POST', '/admin/products', 'Bearer anything'],
+        ['POST', '/admin/products', ''],
+        ['GET', '/admin', ''],
+        ['GET', '/admin/products', 'Bearer anything'],
+      ]) {
+        const answer = await fetch(`http://127.0.0.1:${port}${path}`, {
+          method,
+          headers: {
+            'content-type': 'application/json',
+            ...(authorization ? { authorization } : {}),
+          },
+          body: method === 'POST' ? '{"name":"Free","price":1}' : undefined,
+        });
+        expect(answer.status, `${method} ${path}`).toBe(404);
+      }
+      const products = (await (
+        await fetch(`http://127.0.0.1:${port}/products`)
+      ).json()) as unknown[];
+      expect(products).toHaveLength(3);
     } finally {
       await stop(shop.child);
     }
