@@ -167,7 +167,9 @@ async function addProducts(shopUrl: string): Promise<number[]> {
     });
     const text = await answer.text();
     if (answer.status !== 201)
-      throw new Error(`POST /admin/products answered ${answer.status}: ${text}`);
+      throw new Error(
+        `POST /admin/products answered ${answer.status}: ${text}`,
+      );
     ids.push((JSON.parse(text) as { id: number }).id);
   }
   return ids;
