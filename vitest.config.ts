@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // Names the run's log directory, read for secrets at the end (test/support/log-sink.ts).
+    globalSetup: ['./test/support/global-setup.ts'],
   },
 });

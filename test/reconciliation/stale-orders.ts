@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { sinkLogLines } from '../support/log-sink.js';
 import { fileURLToPath } from 'node:url';
 import { In } from 'typeorm';
 import type {
@@ -545,6 +546,7 @@ export async function runReconcileCommand(
     );
   });
   const output = `${stdout}${stderr}`;
+  sinkLogLines('reconcile', output);
   const match = (pattern: RegExp) => {
     const found = pattern.exec(stdout);
     if (!found)

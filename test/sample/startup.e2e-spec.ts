@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/free-port.js';
+import { sinkLogLines } from '../support/log-sink.js';
 import { SAMPLE_MAIN } from '../support/sample-process.js';
 
 /**
@@ -46,6 +47,7 @@ function runToEnd(args: string[], env: Record<string, string>): Promise<Run> {
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
+      sinkLogLines('sample', output);
       resolve({ code, output });
     });
   });
@@ -81,11 +83,17 @@ function startUntilReady(
   });
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+async function stop(shop: {
+  child: ChildProcess;
+  output: () => string;
+}): Promise<void> {
+  const { child } = shop;
+  if (child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  sinkLogLines('sample', shop.output());
 }
 
 /** A port held by another server for the duration of `work`. */
@@ -198,7 +206,7 @@ describe('the sample shop at start-up', () => {
       ).json()) as unknown[];
       expect(products).toHaveLength(3);
     } finally {
-      await stop(shop.child);
+      await stop(shop);
     }
   });
 });

@@ -1,3 +1,4 @@
+import { sinkLogLines } from './log-sink.js';
 import type { LoggerService } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import {
@@ -12,19 +13,24 @@ import type { SimulatorControl } from './simulator-control.js';
 export class CapturingLogger implements LoggerService {
   readonly lines: string[] = [];
   log(message: unknown, ...rest: unknown[]) {
-    this.lines.push(['log', message, ...rest].map(String).join(' '));
+    this.capture('log', message, rest);
   }
   error(message: unknown, ...rest: unknown[]) {
-    this.lines.push(['error', message, ...rest].map(String).join(' '));
+    this.capture('error', message, rest);
   }
   warn(message: unknown, ...rest: unknown[]) {
-    this.lines.push(['warn', message, ...rest].map(String).join(' '));
+    this.capture('warn', message, rest);
   }
   debug(message: unknown, ...rest: unknown[]) {
-    this.lines.push(['debug', message, ...rest].map(String).join(' '));
+    this.capture('debug', message, rest);
   }
   verbose(message: unknown, ...rest: unknown[]) {
-    this.lines.push(['verbose', message, ...rest].map(String).join(' '));
+    this.capture('verbose', message, rest);
+  }
+  private capture(level: string, message: unknown, rest: unknown[]) {
+    const line = [level, message, ...rest].map(String).join(' ');
+    this.lines.push(line);
+    sinkLogLines('in-process', line);
   }
 }
 

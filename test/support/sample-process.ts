@@ -6,6 +6,7 @@ import {
   SIMULATOR_SECRET,
 } from '../../apps/sample/src/config.js';
 import { freePort } from './free-port.js';
+import { sinkLogLines } from './log-sink.js';
 import { TEST_ADMIN_TOKEN } from './priced-orders.js';
 
 /** The repository root: the child runs there, as `npm start` runs it. */
@@ -200,6 +201,7 @@ async function startOnce(
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop() ?? '';
       if (lines.length === 0) return;
+      sinkLogLines(name, lines.join('\n'));
       output += lines.map((line) => `${prefix}|${line}\n`).join('');
       if (output.length > MAX_OUTPUT_CHARS)
         output = `…\n${output.slice(-MAX_OUTPUT_CHARS)}`;

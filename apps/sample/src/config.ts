@@ -31,8 +31,10 @@ export interface SampleConfig {
   /** Outbox events younger than this are left to the instance that wrote them. */
   outboxRedeliveryDelayMs: number;
   reconciliation: { intervalSeconds: number; olderThanSeconds: number };
-  /** The most detailed log level printed; per-payment lines are `debug`. */
+  /** The most detailed log level printed: one line per settled payment at `log`, per handler at `debug`. */
   logLevel: LogLevelName;
+  /** `text` (Nest's coloured lines) or `json` (one object per line, for log collectors). */
+  logFormat: 'text' | 'json';
   /** `ADMIN_TOKEN`: the bearer token of the `/admin` routes; null turns them off (404). */
   adminToken: string | null;
   /** Simulated time to book a shipment in the paid handler (a stand-in for a slow side effect). */
@@ -111,6 +113,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
       ),
     },
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
+    logFormat: read.oneOf('LOG_FORMAT', ['text', 'json'], 'text'),
     shippingDelayMs: read.wholeNumber('SHIPPING_DELAY_MS', 0, 'milliseconds'),
     adminToken: read.text('ADMIN_TOKEN') ?? null,
   };

@@ -1,4 +1,4 @@
-import { Logger, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   FastifyAdapter,
@@ -45,10 +45,10 @@ async function bootstrap(): Promise<void> {
       ? await NestFactory.create<NestFastifyApplication>(
           module,
           new FastifyAdapter({ trustProxy: config.trustProxy }),
-          { logger: logLevels(config) },
+          { logger: appLogger(config) },
         )
       : await NestFactory.create<NestExpressApplication>(module, {
-          logger: logLevels(config),
+          logger: appLogger(config),
         });
   if (config.httpAdapter === 'express')
     (app as NestExpressApplication).set('trust proxy', config.trustProxy);
@@ -83,7 +83,7 @@ async function reconcile(config: SampleConfig): Promise<number> {
   };
   const app = await NestFactory.createApplicationContext(
     AppModule.forConfig(scheduleOff, apiUrl, sdkUrl),
-    { logger: logLevels(config) },
+    { logger: appLogger(config) },
   );
   try {
     return await runReconcileCommand(
@@ -95,6 +95,14 @@ async function reconcile(config: SampleConfig): Promise<number> {
   } finally {
     await app.close();
   }
+}
+
+/** Nest's console logger at `LOG_LEVEL`, as text or, with `LOG_FORMAT=json`, one JSON object per line. */
+function appLogger(config: SampleConfig): ConsoleLogger {
+  return new ConsoleLogger({
+    logLevels: logLevels(config),
+    json: config.logFormat === 'json',
+  });
 }
 
 /** `LOG_LEVEL` and everything more severe. */
