@@ -209,4 +209,70 @@ describe('the sample shop at start-up', () => {
       await stop(shop);
     }
   });
+
+  it('LOG_FORMAT=json: every line is one JSON object, one of them the settled payment with its ids, outcome and source', async () => {
+    const port = await freePort();
+    const simPort = await freePort();
+    const shop = await startUntilReady({
+      PORT: String(port),
+      IAMPORT_SIM_PORT: String(simPort),
+      LOG_FORMAT: 'json',
+    });
+    try {
+      const order = (await (
+        await fetch(`http://127.0.0.1:${port}/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ product_id: 1 }),
+        })
+      ).json()) as { merchant_uid: string; amount: number };
+      // A payment made in the bundled simulator, which sends its webhook to the shop.
+      const created = await fetch(`http://127.0.0.1:${simPort}/_sim/payments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          merchant_uid: order.merchant_uid,
+          amount: order.amount,
+          webhook: true,
+        }),
+      });
+      expect(created.status).toBe(201);
+      const settled = () =>
+        shop
+          .output()
+          .split('\n')
+          .filter((line) => line.includes(`${order.merchant_uid}: paid`));
+      const deadline = Date.now() + 10_000;
+      while (settled().length === 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      const lines = shop
+        .output()
+        .split('\n')
+        .filter((line) => line.trim().length > 0);
+      const records = lines.map(
+        (line) => JSON.parse(line) as Record<string, unknown>,
+      );
+      expect(records.length).toBeGreaterThan(3);
+      for (const record of records)
+        expect(record).toMatchObject({
+          level: expect.any(String),
+          message: expect.anything(),
+        });
+      const payment = records.filter(
+        (record) =>
+          record.context === 'PaymentVerification' &&
+          String(record.message).startsWith(order.merchant_uid),
+      );
+      expect(payment).toEqual([
+        expect.objectContaining({
+          level: 'log',
+          message: expect.stringMatching(
+            /: paid \(pending → paid\) by imp_\d{12}, from the webhook, in \d+ ms$/,
+          ),
+        }),
+      ]);
+    } finally {
+      await stop(shop);
+    }
+  });
 });
