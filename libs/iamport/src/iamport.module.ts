@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { IamportClient } from './client/iamport.client.js';
 import { IamportEventDelivery } from './events/iamport-event-delivery.js';
 import { IamportEventHandlers } from './events/iamport-event-handlers.js';
+import { IamportHealthIndicator } from './health/iamport.health.js';
 import { LoggingNotificationLog } from './http/logging-notification-log.js';
 import { NotificationRecorder } from './http/notification-recorder.js';
 import { WebhookContentGuard } from './http/webhook-content.guard.js';
@@ -15,6 +16,7 @@ import {
 } from './iamport.module-definition.js';
 import type { ResolvedIamportOptions } from './iamport.options.js';
 import { IAMPORT_OPTIONS } from './iamport.tokens.js';
+import { IamportOutboxGauges } from './observability/outbox-gauges.js';
 import { IAMPORT_NOTIFICATION_LOG } from './ports/notification-log.js';
 import { IAMPORT_ORDER_REPOSITORY } from './ports/order.repository.js';
 import { PaymentPreparationService } from './preparation/payment-preparation.service.js';
@@ -57,6 +59,8 @@ import { PaymentVerificationService } from './verification/payment-verification.
     NotificationRecorder,
     WebhookSourceGuard,
     WebhookContentGuard,
+    IamportHealthIndicator,
+    IamportOutboxGauges,
   ],
   exports: [
     IamportClient,
@@ -64,6 +68,7 @@ import { PaymentVerificationService } from './verification/payment-verification.
     PaymentPreparationService,
     ReconciliationService,
     IamportEventDelivery,
+    IamportHealthIndicator,
     IAMPORT_OPTIONS,
   ],
 })

@@ -43,6 +43,7 @@ export {
 } from './ports/payment-ledger.js';
 export type {
   IamportOutbox,
+  OutboxBacklog,
   OutboxClaim,
   OutboxEvent,
 } from './ports/outbox.js';
@@ -107,6 +108,19 @@ export { IamportEventDelivery } from './events/iamport-event-delivery.js';
 export type { RedirectAnswer } from './http/redirect.controller.js';
 export type { RedirectOutcome } from './http/redirect-answer.js';
 export type { WebhookAnswer } from './http/webhook.controller.js';
+
+// Operating it: health and telemetry
+export {
+  type IamportHealthDetails,
+  IamportHealthIndicator,
+  type IamportHealthOptions,
+  type IamportHealthResult,
+} from './health/iamport.health.js';
+export {
+  IAMPORT_METRICS,
+  IAMPORT_SPANS,
+  IAMPORT_TELEMETRY_SCOPE,
+} from './observability/iamport-telemetry.js';
 
 // The REST client
 export {

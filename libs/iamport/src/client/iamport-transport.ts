@@ -2,6 +2,10 @@ import { Logger } from '@nestjs/common';
 import type { AxiosInstance } from 'axios';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResolvedIamportOptions } from '../iamport.options.js';
+import {
+  type CallObservation,
+  observeCall,
+} from '../observability/iamport-telemetry.js';
 import { AccessTokenCache } from './access-token.js';
 import { backoffDelayMs } from './backoff.js';
 import {
@@ -27,7 +31,9 @@ const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 /**
  * Sends one iamport call: token, timeout, retries with backoff for calls that
  * are safe to repeat (`repeatable`), one token refresh after a 401, and the
- * envelope checked.
+ * envelope checked. Each call is one span and one duration of the telemetry,
+ * around all its attempts (what the caller waits for); a token request it
+ * needs is a call of its own, nested in it.
  */
 export class IamportTransport {
   private readonly logger = new Logger('IamportClient');
@@ -48,18 +54,24 @@ export class IamportTransport {
     call: IamportCall,
     isExpected?: (value: unknown) => value is T,
   ): Promise<T> {
-    return this.withRetries(call, async () => {
-      const token = await this.tokens.get();
-      const answer = await this.exchange(call, token);
-      if (answer.httpStatus !== 401)
-        return readAnswer(call, answer, isExpected);
-      // The token expired or was revoked on iamport's side: refresh once, retry once.
-      this.tokens.invalidate(token);
-      const retried = await this.exchange(call, await this.tokens.get());
-      if (retried.httpStatus === 401)
-        throw refused(call, 'a freshly issued token was refused');
-      return readAnswer(call, retried, isExpected);
-    });
+    return observeCall(call.operation, call.method, (seen) =>
+      this.withRetries(call, seen, async () => {
+        const token = await this.tokens.get();
+        const answer = await this.exchange(call, token, seen);
+        if (answer.httpStatus !== 401)
+          return readAnswer(call, answer, isExpected);
+        // The token expired or was revoked on iamport's side: refresh once, retry once.
+        this.tokens.invalidate(token);
+        const retried = await this.exchange(
+          call,
+          await this.tokens.get(),
+          seen,
+        );
+        if (retried.httpStatus === 401)
+          throw refused(call, 'a freshly issued token was refused');
+        return readAnswer(call, retried, isExpected);
+      }),
+    );
   }
 
   /** A valid token, cached or new (with the same retries as every call). */
@@ -79,16 +91,19 @@ export class IamportTransport {
       // iamport returns the same token when asked again, so a repeat is harmless.
       repeatable: true,
     };
-    return this.withRetries(call, async () => {
-      const answer = await this.exchange(call, null);
-      if (answer.httpStatus === 401)
-        throw refused(call, 'imp_key/imp_secret were refused');
-      return readAnswer(call, answer, isAccessToken);
-    });
+    return observeCall(call.operation, call.method, (seen) =>
+      this.withRetries(call, seen, async () => {
+        const answer = await this.exchange(call, null, seen);
+        if (answer.httpStatus === 401)
+          throw refused(call, 'imp_key/imp_secret were refused');
+        return readAnswer(call, answer, isAccessToken);
+      }),
+    );
   }
 
   private async withRetries<T>(
     call: IamportCall,
+    seen: CallObservation,
     attemptOnce: () => Promise<T>,
   ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
@@ -109,6 +124,7 @@ export class IamportTransport {
           `${error.message}; retry ${attempt + 1} of ${this.options.maxRetries} in ${Math.round(delayMs)} ms`,
         );
         await sleep(delayMs);
+        seen.retries++;
       }
     }
   }
@@ -116,12 +132,14 @@ export class IamportTransport {
   private async exchange(
     call: IamportCall,
     token: string | null,
+    seen: CallObservation,
   ): Promise<RawAnswer> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (token !== null) headers.Authorization = `Bearer ${token}`;
     if (this.options.tierCode) headers.Tier = this.options.tierCode;
     if (call.body) headers['Content-Type'] = 'application/json';
     const query = call.query?.toString();
+    seen.httpStatus = null;
     try {
       const response = await this.axios.request<string>({
         method: call.method,
@@ -137,6 +155,7 @@ export class IamportTransport {
         maxRedirects: 0,
         maxContentLength: MAX_ANSWER_BYTES,
       });
+      seen.httpStatus = response.status;
       return {
         httpStatus: response.status,
         text: typeof response.data === 'string' ? response.data : '',

@@ -32,4 +32,17 @@ export interface IamportOutbox {
   /** Leases up to `limit` undelivered events that nobody holds a live lease on. */
   claimUndelivered(claim: OutboxClaim): Promise<OutboxEvent[]>;
   markDelivered(id: string, deliveredAt: Date): Promise<void>;
+  /**
+   * Optional, for the `iamport.outbox.backlog` and `iamport.outbox.oldest_age`
+   * gauges: how many events are undelivered and when the oldest of them was
+   * written (null when none). Read at each metrics collection, so one cheap
+   * query (a COUNT and a MIN over the undelivered events).
+   */
+  backlog?(): Promise<OutboxBacklog>;
+}
+
+/** What `IamportOutbox.backlog()` answers. */
+export interface OutboxBacklog {
+  count: number;
+  oldestCreatedAt: Date | null;
 }

@@ -4,6 +4,11 @@ import { IamportClient } from '../client/iamport.client.js';
 import type { Payment, PaymentStatus } from '../client/iamport.types.js';
 import { messageOf } from '../error-message.js';
 import type { ResolvedIamportOptions } from '../iamport.options.js';
+import {
+  countReconciledOrders,
+  countReconciliationLookup,
+  countReconciliationRun,
+} from '../observability/iamport-telemetry.js';
 import { IAMPORT_OPTIONS } from '../iamport.tokens.js';
 import { OPEN_STATUSES } from '../ports/order-status.js';
 import type {
@@ -85,13 +90,19 @@ export class ReconciliationService {
       durationMs: 0,
     };
     const owner = `${process.pid}-${randomUUID()}`;
-    const failed = await this.reconcileOrders(run, summary, owner);
-    await this.sweep(run, summary, owner, failed);
-    const ledger = this.options.paymentLedger;
-    if (ledger) {
-      summary.unaccounted = await ledger.findUnaccounted(100);
-      summary.flagged = await ledger.findFlagged(100);
+    try {
+      const failed = await this.reconcileOrders(run, summary, owner);
+      await this.sweep(run, summary, owner, failed);
+      const ledger = this.options.paymentLedger;
+      if (ledger) {
+        summary.unaccounted = await ledger.findUnaccounted(100);
+        summary.flagged = await ledger.findFlagged(100);
+      }
+    } catch (error) {
+      countReconciliationRun('error');
+      throw error;
     }
+    countReconciliationRun('ok');
     summary.durationMs = Date.now() - started;
     return summary;
   }
@@ -152,6 +163,7 @@ export class ReconciliationService {
       );
       summary.examined += claimed.length;
       summary.failed += failed.length;
+      countReconciledOrders(settled.length, failed.length);
       run.onProgress?.({ ...summary });
       this.logger.log(
         `batch ${summary.batch}: ${summary.examined} orders, ${summary.lookups} lookups, ${summary.changed} changed`,
@@ -174,6 +186,7 @@ export class ReconciliationService {
         sorting: 'started',
       });
       summary.lookups++;
+      countReconciliationLookup('order');
       payments.push(...found.list);
       page = found.next > page ? found.next : 0;
     }
@@ -214,6 +227,7 @@ export class ReconciliationService {
           break;
         }
         summary.lookups++;
+        countReconciliationLookup('sweep');
         summary.swept.listed += found.list.length;
         const due = await this.toSweep(found.list, failedOrders);
         const failed = new Set<string>();

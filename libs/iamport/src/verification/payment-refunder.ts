@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { IamportClient } from '../client/iamport.client.js';
 import { IamportResponseError } from '../client/iamport.errors.js';
 import type { Payment } from '../client/iamport.types.js';
+import { countRefund } from '../observability/iamport-telemetry.js';
 import type { Refund } from './decision.js';
 
 export interface RefundResult {
@@ -38,15 +39,19 @@ export class PaymentRefunder {
       this.logger.warn(
         `refunded ${refund.amount} of ${refund.impUid}: ${refund.reason}`,
       );
+      countRefund('made');
       return { payment, amount: refund.amount, refusal: null };
     } catch (error) {
       if (!(error instanceof IamportResponseError)) throw error;
       const payment = await this.client.getPayment(refund.impUid, {
         includeSandbox: true,
       });
-      if (payment.amount - payment.cancel_amount <= 0)
+      if (payment.amount - payment.cancel_amount <= 0) {
+        countRefund('already_refunded');
         return { payment, amount: 0, refusal: null };
+      }
       const refusal = error.iamportMessage ?? 'refund refused';
+      countRefund('refused');
       this.logger.error(
         `iamport refused to refund ${refund.impUid} (${refund.reason}): ${refusal}`,
       );

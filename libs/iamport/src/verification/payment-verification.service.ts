@@ -5,6 +5,10 @@ import { IamportNotFoundError } from '../client/iamport.errors.js';
 import type { Payment } from '../client/iamport.types.js';
 import { IamportEventDelivery } from '../events/iamport-event-delivery.js';
 import {
+  countTransition,
+  observeVerification,
+} from '../observability/iamport-telemetry.js';
+import {
   eventTypeOf,
   type IamportPaymentEvent,
   serializeEvent,
@@ -38,6 +42,12 @@ const MAX_ROUNDS = 8;
 /** Outcomes that say nothing about the payment itself: nothing is recorded for them. */
 const NOT_RECORDED = new Set(['merchant_uid_mismatch', 'sandbox_rejected']);
 
+/** A verification's result, and whether it wrote anything (for the telemetry). */
+interface Settled {
+  result: VerificationResult;
+  committed: boolean;
+}
+
 /**
  * The only way an order changes. Fetches the payment from iamport (a lookup
  * that started after the caller asked), loads the order by the payment's own
@@ -64,11 +74,36 @@ export class PaymentVerificationService {
     private readonly delivery: IamportEventDelivery,
   ) {}
 
-  async verify(request: VerificationRequest): Promise<VerificationResult> {
+  verify(request: VerificationRequest): Promise<VerificationResult> {
+    return observeVerification(request, () => this.verifyOnce(request));
+  }
+
+  /**
+   * The second half of `verify`, for a payment already fetched from iamport
+   * (reconciliation looks payments up in lists). Never pass a payment that did
+   * not come from iamport's API.
+   */
+  settle(
+    fetched: Payment,
+    request: { merchantUid?: string | null; source: VerificationSource },
+    /** When the verification began (`performance.now()`), for the log line; default now. */
+    startedAt = performance.now(),
+  ): Promise<VerificationResult> {
+    return observeVerification(
+      {
+        source: request.source,
+        impUid: fetched.imp_uid,
+        merchantUid: fetched.merchant_uid,
+      },
+      () => this.settleOnce(fetched, request, startedAt),
+    );
+  }
+
+  private async verifyOnce(request: VerificationRequest): Promise<Settled> {
     const startedAt = performance.now();
     const payment = await this.fetchPayment(request);
     if (payment === null) {
-      return {
+      const result: VerificationResult = {
         outcome: 'not_found',
         merchantUid: request.merchantUid ?? null,
         impUid: request.impUid || null,
@@ -79,21 +114,16 @@ export class PaymentVerificationService {
         refundRefused: null,
         reason: 'iamport knows no such payment',
       };
+      return { result, committed: false };
     }
-    return this.settle(payment, request, startedAt);
+    return this.settleOnce(payment, request, startedAt);
   }
 
-  /**
-   * The second half of `verify`, for a payment already fetched from iamport
-   * (reconciliation looks payments up in lists). Never pass a payment that did
-   * not come from iamport's API.
-   */
-  async settle(
+  private async settleOnce(
     fetched: Payment,
     request: { merchantUid?: string | null; source: VerificationSource },
-    /** When the verification began (`performance.now()`), for the log line; default now. */
-    startedAt = performance.now(),
-  ): Promise<VerificationResult> {
+    startedAt: number,
+  ): Promise<Settled> {
     let payment = fetched;
     let refundedAmount = 0;
     let refusal: string | null = null;
@@ -155,14 +185,17 @@ export class PaymentVerificationService {
         refundRefused: refusal,
         reason: reported.reason,
       };
-      if (NOT_RECORDED.has(decision.outcome)) return result;
+      if (NOT_RECORDED.has(decision.outcome))
+        return { result, committed: false };
       const record = recordOf(payment, after, decision, stored);
-      if (transition === null && sameRecord(stored, record)) return result;
+      if (transition === null && sameRecord(stored, record))
+        return { result, committed: false };
       const event =
         after && transition
           ? outboxEvent(after, payment, transition, request.source)
           : null;
       if (await this.orders.commit({ transition, record, event })) {
+        if (transition) countTransition(order!.status, transition.to);
         if (transition && event) {
           // One line per settled payment at the default level: ids, outcome and source, never a secret.
           this.logger.log(
@@ -170,7 +203,7 @@ export class PaymentVerificationService {
           );
           await this.delivery.deliver(event);
         }
-        return result;
+        return { result, committed: true };
       }
       // Another instance wrote the order or the record between our read and our write: decide again.
     }
