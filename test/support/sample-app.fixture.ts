@@ -13,6 +13,7 @@ import {
   SIMULATOR_SECRET,
   type SampleConfig,
 } from '../../apps/sample/src/config.js';
+import { documentApp } from '../../apps/sample/src/openapi/openapi.js';
 import type { OrderView } from '../../apps/sample/src/orders/order.view.js';
 import { CapturingLogger } from './iamport-client.fixture.js';
 import { SimulatorControl } from './simulator-control.js';
@@ -159,6 +160,8 @@ async function startOnce(
           });
     if (config.httpAdapter === 'express')
       (app as NestExpressApplication).set('trust proxy', config.trustProxy);
+    // As main.ts: Swagger UI at /docs, the document at /docs-json.
+    documentApp(app, config);
     // main.ts also calls app.enableShutdownHooks(): signal handlers for a process of its own, not
     // for a test worker that starts many apps; close() below does the same shutdown.
     await app.listen(config.port, config.host);

@@ -12,6 +12,7 @@ import {
   startSimulator,
 } from '../../iamport-simulator/src/index.js';
 import { AppModule, DEFAULT_SQLITE_FILE } from './app.module.js';
+import { documentApp } from './openapi/openapi.js';
 import { runReconcileCommand } from './reconciliation/reconcile-command.js';
 import {
   ConfigError,
@@ -52,6 +53,8 @@ async function bootstrap(): Promise<void> {
         });
   if (config.httpAdapter === 'express')
     (app as NestExpressApplication).set('trust proxy', config.trustProxy);
+  // The OpenAPI document of every route: Swagger UI at /docs, JSON at /docs-json.
+  documentApp(app, config);
   app.enableShutdownHooks();
   try {
     await app.listen(config.port, config.host);

@@ -8,6 +8,14 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
+import {
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { toOrderView } from '../orders/order.view.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { ProductsService } from '../products/products.service.js';
@@ -22,7 +30,30 @@ interface HeaderSetter {
   header(name: string, value: string): unknown;
 }
 
+/** `Accept-Language` picks the pages' language (Korean unless English is preferred). */
+const ACCEPT_LANGUAGE = ApiHeader({
+  name: 'Accept-Language',
+  required: false,
+  description:
+    "the buyer's languages: the page is Korean unless English is preferred; the answer says which in `Content-Language`",
+  example: 'ko-KR,ko;q=0.9,en;q=0.8',
+});
+
+/** An HTML page, with the headers every page sends. */
+const htmlPage = (description: string) =>
+  ApiOkResponse({
+    description,
+    content: { 'text/html': { schema: { type: 'string' } } },
+    headers: {
+      'Content-Language': {
+        description: 'the language of the page (`ko` or `en`)',
+        schema: { type: 'string', enum: ['ko', 'en'] },
+      },
+    },
+  });
+
 @Controller()
+@ApiTags('pages')
 export class CheckoutController {
   constructor(
     private readonly orders: OrdersService,
@@ -33,6 +64,14 @@ export class CheckoutController {
   @Get()
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('vary', 'Accept-Language')
+  @ApiOperation({
+    summary: 'The checkout page',
+    description:
+      'The products, each with a button that creates an order (`POST /orders`) and opens the iamport payment window with it.',
+  })
+  @ApiProduces('text/html')
+  @ACCEPT_LANGUAGE
+  @htmlPage('The checkout page.')
   async checkout(
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res({ passthrough: true }) response: HeaderSetter,
@@ -45,6 +84,29 @@ export class CheckoutController {
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-store')
   @Header('vary', 'Accept-Language')
+  @ApiOperation({
+    summary: 'The result page',
+    description:
+      'Where `GET /payments/complete` sends the buyer (303). It shows the order as the shop has it, never what the query says, and follows a pending order through `GET /orders/{merchant_uid}` a bounded number of times. An unknown or missing order is a page that says so (still 200).',
+  })
+  @ApiQuery({
+    name: 'merchant_uid',
+    required: false,
+    type: String,
+    description: 'the order to show',
+    example: 'order_0123456789abcdef01234567',
+  })
+  @ApiQuery({
+    name: 'outcome',
+    required: false,
+    type: String,
+    description:
+      "what the redirect decided (`paid`, `unconfirmed`, …); it only chooses the wording while the order's status says nothing yet",
+    example: 'paid',
+  })
+  @ApiProduces('text/html')
+  @ACCEPT_LANGUAGE
+  @htmlPage('The result page.')
   async result(
     @Query('merchant_uid') merchantUid: unknown,
     @Query('outcome') outcome: unknown,
@@ -76,6 +138,16 @@ export class CheckoutController {
   @Get(['favicon.svg', 'favicon.ico'])
   @Header('content-type', 'image/svg+xml')
   @Header('cache-control', 'public, max-age=86400')
+  @ApiOperation({
+    summary: "The shop's icon",
+    description:
+      'An SVG image, also at `/favicon.ico` (browsers ask for it by themselves).',
+  })
+  @ApiProduces('image/svg+xml')
+  @ApiOkResponse({
+    description: 'The icon (SVG), cached for a day.',
+    content: { 'image/svg+xml': { schema: { type: 'string' } } },
+  })
   favicon(): string {
     return FAVICON_SVG;
   }

@@ -14,14 +14,27 @@ import { IamportError } from '../client/iamport.errors.js';
 import { PaymentVerificationService } from '../verification/payment-verification.service.js';
 import type { VerificationOutcome } from '../verification/verification-outcome.js';
 import type { VerificationResult } from '../verification/verification-result.js';
+import { WebhookAnswerDto } from './dto/answer.dto.js';
 import { WebhookBodyDto } from './dto/webhook-body.dto.js';
 import {
   NotificationRecorder,
   type ReceivedNotification,
 } from './notification-recorder.js';
 import { receivedParams } from './received-params.js';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+  errorAnswer,
+} from './openapi.js';
 import { StrictValidationPipe } from './strict-validation.pipe.js';
-import { WebhookContentGuard } from './webhook-content.guard.js';
+import {
+  MAX_WEBHOOK_BYTES,
+  WebhookContentGuard,
+} from './webhook-content.guard.js';
 import { clientAddress, WebhookSourceGuard } from './webhook-source.guard.js';
 import { messageOf } from '../error-message.js';
 
@@ -40,6 +53,7 @@ export interface WebhookAnswer {
 /** Builds the webhook controller at the configured path. */
 export function createWebhookController(path: string): Type<unknown> {
   @Controller()
+  @ApiTags('iamport')
   class WebhookController {
     private readonly logger = new Logger('IamportWebhook');
 
@@ -55,6 +69,76 @@ export function createWebhookController(path: string): Type<unknown> {
      */
     @Post(path)
     @HttpCode(200)
+    @ApiOperation({
+      summary: "iamport's webhook (notification URL): verifies the payment",
+      description:
+        "iamport's notice of a payment: `{imp_uid, merchant_uid, status}`, as JSON or a form (a console setting). Unsigned, so it only says which payment to fetch; the order moves at most once. Answers 200 once the outcome is durably recorded, and 5xx when it could not be, so that iamport's retry helps.",
+    })
+    @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+    @ApiBody({ type: WebhookBodyDto })
+    @ApiProduces('application/json')
+    @ApiResponse({
+      status: 200,
+      description:
+        'The outcome is recorded (also for a repeat, a settled order or an unknown order).',
+      type: WebhookAnswerDto,
+    })
+    @ApiResponse({
+      status: 400,
+      description:
+        'The body is not what iamport sends (bad, missing or repeated fields).',
+      schema: errorAnswer(400, 'Bad Request', [
+        'imp_uid must look like imp_123456789012',
+      ]),
+    })
+    @ApiResponse({
+      status: 403,
+      description:
+        "The sender's address is not on the allow-list (`webhookAllowList`).",
+      schema: errorAnswer(
+        403,
+        'Forbidden',
+        'webhook source address is not allowed',
+      ),
+    })
+    @ApiResponse({
+      status: 413,
+      description: `The body is larger than ${MAX_WEBHOOK_BYTES} bytes.`,
+      schema: errorAnswer(
+        413,
+        'Payload Too Large',
+        `the webhook must be at most ${MAX_WEBHOOK_BYTES} bytes`,
+      ),
+    })
+    @ApiResponse({
+      status: 415,
+      description:
+        'The body is neither `application/json` nor `application/x-www-form-urlencoded`.',
+      schema: errorAnswer(
+        415,
+        'Unsupported Media Type',
+        'the webhook must be application/json or application/x-www-form-urlencoded',
+      ),
+    })
+    @ApiResponse({
+      status: 500,
+      description: 'The outcome could not be recorded; iamport retries.',
+      schema: errorAnswer(
+        500,
+        'Internal Server Error',
+        'the notification could not be recorded; retry later',
+      ),
+    })
+    @ApiResponse({
+      status: 503,
+      description:
+        'iamport could not be reached to fetch the payment; iamport retries.',
+      schema: errorAnswer(
+        503,
+        'Service Unavailable',
+        'iamport could not be reached; retry later',
+      ),
+    })
     @UseGuards(WebhookSourceGuard, WebhookContentGuard)
     async receive(
       @Req() request: HttpRequest,
