@@ -1,7 +1,4 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
-
-/**
+/*
  * OpenAPI decorators for the module's routes, taken from the app's own
  * `@nestjs/swagger` (an optional peer, 11 or 12) when it has one, and no-ops
  * when it has none: the module documents its routes in the app's Swagger
@@ -13,12 +10,14 @@ import path from 'node:path';
  * (its working directory, then its entry script) rather than from this file,
  * which works the same in the ES and the CommonJS build (neither
  * `import.meta` nor `__dirname`) and finds the very copy the app documents
- * with. `@nestjs/swagger` 12 is an ES module: Node loads it with `require`
- * (20.19 and later, 22.12 and later).
+ * with. `@nestjs/swagger` 12 is an ES module, which Node loads with `require`
+ * from 20.19 and 22.12 on; where it cannot, the routes simply go undocumented.
  *
  * Only plain values go into the decorators (options and schema objects), so
  * nothing here depends on Swagger's types, and the declarations need none.
  */
+import { createRequire } from 'node:module';
+import path from 'node:path';
 
 /** A decorator of a class, a method or a property. */
 export type AnyDecorator = (
