@@ -1,18 +1,72 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { PersistenceModule } from '../persistence/persistence.module.js';
+import { TypeOrmOutbox } from '../persistence/typeorm-outbox.js';
 import { ProductsModule } from '../products/products.module.js';
-import { ADMIN_TOKEN, AdminTokenGuard } from './admin-token.guard.js';
+import {
+  ADMIN_BACKLOG,
+  ADMIN_CALL_METRICS,
+  AdminData,
+  type BacklogSource,
+  type CallMetrics,
+} from './admin-data.js';
+import { AdminLoginController } from './admin-login.controller.js';
+import { AdminPagesController } from './admin-pages.controller.js';
+import {
+  ADMIN_PUBLIC_URL,
+  ADMIN_TOKEN,
+  AdminSessions,
+} from './admin-session.js';
+import { AdminTokenGuard } from './admin-token.guard.js';
 import { AdminController } from './admin.controller.js';
 
+/**
+ * The merchant's routes under `/admin`: the operator's pages, their JSON for
+ * scripts, and adding products. With no `ADMIN_TOKEN` every one is a 404.
+ */
 @Module({})
 export class AdminModule {
-  static forConfig(config: { adminToken: string | null }): DynamicModule {
+  static forConfig(config: {
+    adminToken: string | null;
+    publicUrl?: string;
+  }): DynamicModule {
     return {
       module: AdminModule,
-      imports: [ProductsModule],
-      controllers: [AdminController],
+      imports: [ProductsModule, PersistenceModule],
+      controllers: [
+        AdminLoginController,
+        AdminPagesController,
+        AdminController,
+      ],
       providers: [
         AdminTokenGuard,
+        AdminData,
         { provide: ADMIN_TOKEN, useValue: config.adminToken },
+        {
+          provide: AdminSessions,
+          useValue: config.adminToken
+            ? new AdminSessions(config.adminToken)
+            : null,
+        },
+        { provide: ADMIN_PUBLIC_URL, useValue: config.publicUrl ?? null },
+        {
+          provide: ADMIN_CALL_METRICS,
+          useValue: {
+            iamportCalls: () => Promise.resolve([]),
+          } satisfies CallMetrics,
+        },
+        {
+          provide: ADMIN_BACKLOG,
+          inject: [TypeOrmOutbox],
+          useFactory: (outbox: TypeOrmOutbox): BacklogSource => {
+            const source = outbox as unknown as Partial<BacklogSource>;
+            return typeof source.backlog === 'function'
+              ? (source as BacklogSource)
+              : {
+                  backlog: () =>
+                    Promise.resolve({ count: 0, oldestCreatedAt: null }),
+                };
+          },
+        },
       ],
     };
   }
