@@ -5,6 +5,8 @@ import { AdminModule } from './admin/admin.module.js';
 import { CheckoutModule } from './checkout/checkout.module.js';
 import type { SampleConfig } from './config.js';
 import { FulfilmentModule } from './fulfilment/fulfilment.module.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { databaseOptions } from './persistence/database-options.js';
 import { IamportPorts } from './persistence/iamport-ports.js';
@@ -49,6 +51,8 @@ export class AppModule {
             outboxRedeliveryDelayMs: config.outboxRedeliveryDelayMs,
           }),
         }),
+        MetricsModule.forConfig(config),
+        HealthModule,
         ProductsModule,
         OrdersModule,
         AdminModule.forConfig(config),

@@ -18,6 +18,15 @@ describe('readConfig', () => {
     expect(config.simulatorPublicUrl).toBeNull();
   });
 
+  it('turns the metrics SDK on by default, off with METRICS_ENABLED=false or 0', () => {
+    expect(readConfig({}).metricsEnabled).toBe(true);
+    expect(readConfig({ METRICS_ENABLED: 'false' }).metricsEnabled).toBe(false);
+    expect(readConfig({ METRICS_ENABLED: '0' }).metricsEnabled).toBe(false);
+    expect(() => readConfig({ METRICS_ENABLED: 'off' })).toThrow(
+      'METRICS_ENABLED must be true or false (got off)',
+    );
+  });
+
   it('reads the admin token and where the bundled simulator listens and is reached', () => {
     const config = readConfig({
       ADMIN_TOKEN: 'a-long-random-token',

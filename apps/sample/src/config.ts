@@ -39,6 +39,8 @@ export interface SampleConfig {
   adminToken: string | null;
   /** Simulated time to book a shipment in the paid handler (a stand-in for a slow side effect). */
   shippingDelayMs: number;
+  /** `METRICS_ENABLED`: the OpenTelemetry metrics SDK and `GET /metrics` (false: no SDK, `/metrics` is 404). */
+  metricsEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -116,6 +118,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
     logFormat: read.oneOf('LOG_FORMAT', ['text', 'json'], 'text'),
     shippingDelayMs: read.wholeNumber('SHIPPING_DELAY_MS', 0, 'milliseconds'),
     adminToken: read.text('ADMIN_TOKEN') ?? null,
+    metricsEnabled: read.flag('METRICS_ENABLED', true),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

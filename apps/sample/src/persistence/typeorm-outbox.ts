@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { IamportOutbox, OutboxClaim, OutboxEvent } from 'nestjs-iamport';
+import type {
+  IamportOutbox,
+  OutboxBacklog,
+  OutboxClaim,
+  OutboxEvent,
+} from 'nestjs-iamport';
 import { In, IsNull, type Repository } from 'typeorm';
+import { DateUtils } from 'typeorm/util/DateUtils.js';
 import { BatchWriter } from './batch-writer.js';
 import { OutboxEventEntity } from './outbox-event.entity.js';
 import { Sql } from './sql.js';
@@ -69,6 +75,29 @@ export class TypeOrmOutbox implements IamportOutbox {
         createdAt,
       }),
     );
+  }
+
+  /**
+   * For the outbox gauges: one statement, on the `(delivered_at, created_at)`
+   * index. PostgreSQL answers the count as text and the time as a Date,
+   * MariaDB (timezone Z) a Date, SQLite TypeORM's UTC text.
+   */
+  async backlog(): Promise<OutboxBacklog> {
+    const { rows } = await this.sql.run<{
+      count: number | string;
+      oldest: Date | string | null;
+    }>(
+      'SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM iamport_outbox WHERE delivered_at IS NULL',
+      [],
+    );
+    const oldest = rows[0]?.oldest ?? null;
+    return {
+      count: Number(rows[0]?.count ?? 0),
+      oldestCreatedAt:
+        oldest === null || oldest instanceof Date
+          ? oldest
+          : DateUtils.mixedDateToDate(oldest, true),
+    };
   }
 
   markDelivered(id: string, deliveredAt: Date): Promise<void> {
