@@ -68,6 +68,8 @@ interface Settings {
   adapters: Adapter[];
   latencies: number[];
   implementations: Implementation[];
+  /** `--metrics=on|off`: the module app's OpenTelemetry metrics SDK (`METRICS_ENABLED`); runs saved before it had it on. */
+  metrics?: 'on' | 'off';
 }
 
 /** One measured cell: one implementation, one scenario, one latency, one database, one adapter. */
@@ -106,6 +108,7 @@ function readSettings(argv: string[]): Settings {
     'latency',
     'impl',
     'name',
+    'metrics',
   ]);
   const quick = args.flag('quick');
   const name = args.text('name', quick ? 'quick' : 'latest');
@@ -125,6 +128,7 @@ function readSettings(argv: string[]): Settings {
     adapters: args.choices('adapter', ADAPTERS, quick ? ['express'] : ADAPTERS),
     latencies: args.numbers('latency', quick ? [30] : [0, 30]),
     implementations: args.choices('impl', IMPLEMENTATIONS, IMPLEMENTATIONS),
+    metrics: args.choice('metrics', ['on', 'off'] as const, 'on'),
   };
 }
 
@@ -149,7 +153,11 @@ async function runGroup(
     };
     // The sample app first: its migrations make the schema the baselines write into,
     // and its POST /orders makes every order, whichever app is measured.
-    const shop = await startApp({ ...common, implementation: 'module' });
+    const shop = await startApp({
+      ...common,
+      implementation: 'module',
+      env: { METRICS_ENABLED: settings.metrics === 'off' ? 'false' : 'true' },
+    });
     apps.set('module', shop);
     for (const implementation of settings.implementations) {
       if (implementation !== 'module')
@@ -443,7 +451,8 @@ function render(
   out.push('');
   out.push(
     `${describeProvenance(origin)}. ${settings.payments} payments per cell, ${settings.connections} connections, ` +
-      `${settings.warmupPayments} warm-up payments per app and group, ${fixed(elapsedSeconds)} s in all. ` +
+      `${settings.warmupPayments} warm-up payments per app and group, ${fixed(elapsedSeconds)} s in all; ` +
+      `the module's metrics SDK ${settings.metrics ?? 'on'} (\`--metrics\`). ` +
       '`module` is the sample app (the module, its TypeORM adapters, outbox, notification log and fulfilment handler); ' +
       '`naive` and `floor` are the baselines in `bench/baselines/`.',
   );

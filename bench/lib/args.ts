@@ -44,6 +44,19 @@ export class Args {
     });
   }
 
+  /** One of `allowed` (`--metrics=on`), or `fallback`. */
+  choice<T extends string>(
+    name: string,
+    allowed: readonly T[],
+    fallback: T,
+  ): T {
+    const value = this.values.get(name);
+    if (value === undefined) return fallback;
+    if (!allowed.includes(value as T))
+      throw new Error(`--${name} takes ${allowed.join(' or ')} (got ${value})`);
+    return value as T;
+  }
+
   choices<T extends string>(
     name: string,
     allowed: readonly T[],
