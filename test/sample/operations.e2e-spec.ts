@@ -3,6 +3,7 @@
 // The metrics are process-wide (one OpenTelemetry provider per process, and
 // this file starts several apps), so every count is read as the difference
 // between a scrape before and a scrape after.
+import { MetricsService } from '../../apps/sample/src/metrics/metrics.service.js';
 import { OutboxEventEntity } from '../../apps/sample/src/persistence/outbox-event.entity.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import {
@@ -225,6 +226,27 @@ describe.each(DATABASE_KINDS)('operating the shop on %s', (kind) => {
         operation: 'getPaymentByImpUid',
       }),
     ).toBeGreaterThan(0);
+
+    // What the operator's page draws: the same histogram, read from the same provider.
+    const calls = await shop.current.app.get(MetricsService).iamportCalls();
+    const scraped = await scrape(shop.current);
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    for (const call of calls) {
+      const labels = { operation: call.operation, result: call.result };
+      expect(call.count).toBe(
+        sum(scraped, 'iamport_client_duration_count', labels),
+      );
+      expect(call.totalMs).toBeCloseTo(
+        sum(scraped, 'iamport_client_duration_sum', labels) * 1000,
+        6,
+      );
+    }
+    expect(calls).toContainEqual({
+      operation: 'cancelPayment',
+      result: 'ok',
+      count: expect.any(Number),
+      totalMs: expect.any(Number),
+    });
   });
 
   it('GET /metrics shows the outbox backlog and the age of its oldest undelivered event, read from the database', async () => {
