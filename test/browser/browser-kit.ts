@@ -248,6 +248,28 @@ export class Tab {
 }
 
 /**
+ * A screenshot of one element (`selector`) or of what the viewport shows
+ * (null), into test-artifacts/browser and, like `Tab.screenshot`, into
+ * apps/sample/screenshots with `UPDATE_SAMPLE_SCREENSHOTS=1` when `forReadme`.
+ */
+export async function screenshotOf(
+  tab: Tab,
+  name: string,
+  selector: string | null,
+  forReadme: boolean | Device = false,
+): Promise<void> {
+  const file = tab.device === 'desktop' ? name : `${name}-${tab.device}`;
+  const path = `${ARTIFACTS}${file}.png`;
+  if (selector === null) await tab.page.screenshot({ path });
+  else await tab.page.locator(selector).screenshot({ path });
+  const wanted = forReadme === true || forReadme === tab.device;
+  if (wanted && process.env.UPDATE_SAMPLE_SCREENSHOTS === '1') {
+    mkdirSync(README_SCREENSHOTS, { recursive: true });
+    copyFileSync(path, `${README_SCREENSHOTS}${file}.png`);
+  }
+}
+
+/**
  * Lets a pending order's result page poll to its end with Playwright's fake
  * clock (installed before the page loaded): advances it poll by poll and
  * answers how many times the page asked for the order.

@@ -2,13 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PersistenceModule } from '../persistence/persistence.module.js';
 import { TypeOrmOutbox } from '../persistence/typeorm-outbox.js';
 import { ProductsModule } from '../products/products.module.js';
-import {
-  ADMIN_BACKLOG,
-  ADMIN_CALL_METRICS,
-  AdminData,
-  type BacklogSource,
-  type CallMetrics,
-} from './admin-data.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { ADMIN_BACKLOG, ADMIN_CALL_METRICS, AdminData } from './admin-data.js';
 import { AdminLoginController } from './admin-login.controller.js';
 import { AdminPagesController } from './admin-pages.controller.js';
 import {
@@ -48,25 +43,9 @@ export class AdminModule {
             : null,
         },
         { provide: ADMIN_PUBLIC_URL, useValue: config.publicUrl ?? null },
-        {
-          provide: ADMIN_CALL_METRICS,
-          useValue: {
-            iamportCalls: () => Promise.resolve([]),
-          } satisfies CallMetrics,
-        },
-        {
-          provide: ADMIN_BACKLOG,
-          inject: [TypeOrmOutbox],
-          useFactory: (outbox: TypeOrmOutbox): BacklogSource => {
-            const source = outbox as unknown as Partial<BacklogSource>;
-            return typeof source.backlog === 'function'
-              ? (source as BacklogSource)
-              : {
-                  backlog: () =>
-                    Promise.resolve({ count: 0, oldestCreatedAt: null }),
-                };
-          },
-        },
+        // MetricsModule is global: its MetricsService counts the iamport calls since the start.
+        { provide: ADMIN_CALL_METRICS, useExisting: MetricsService },
+        { provide: ADMIN_BACKLOG, useExisting: TypeOrmOutbox },
       ],
     };
   }

@@ -416,6 +416,8 @@ export interface ChartSpec {
   id: string;
   type: 'bar' | 'line' | 'doughnut';
   stacked: boolean;
+  /** Bars along the y axis (long category names, like iamport's operations). */
+  horizontal?: boolean;
   labels: string[];
   datasets: Array<{ label: string; data: Array<number | null>; color: string }>;
   yTitle: string | null;
@@ -486,6 +488,7 @@ export function chartSpecs(locale: Locale, glance: Glance): ChartSpec[] {
       id: 'chart-latency',
       type: 'bar',
       stacked: false,
+      horizontal: true,
       labels: calls.operations,
       datasets: [
         { label: g.latencyOk, data: calls.meanOkMs, color: COLOURS.ok },
@@ -497,6 +500,7 @@ export function chartSpecs(locale: Locale, glance: Glance): ChartSpec[] {
       id: 'chart-calls',
       type: 'bar',
       stacked: true,
+      horizontal: true,
       labels: calls.operations,
       datasets: Object.entries(calls.counts).map(([result, data], index) => ({
         label: result,
@@ -596,11 +600,11 @@ export const GLANCE_JS = `(function () {
     });
     var options = { responsive: true };
     if (!doughnut) {
-      options.scales = {
-        x: { stacked: spec.stacked, ticks: { autoSkip: true, maxRotation: 0 } },
-        y: { stacked: spec.stacked, beginAtZero: true, ticks: { precision: 0 },
-             title: { display: !!spec.yTitle, text: spec.yTitle || '' } }
-      };
+      var categories = { stacked: spec.stacked, ticks: { autoSkip: !spec.horizontal, maxRotation: 0 } };
+      var values = { stacked: spec.stacked, beginAtZero: true, ticks: { precision: 0 },
+                     title: { display: !!spec.yTitle, text: spec.yTitle || '' } };
+      options.indexAxis = spec.horizontal ? 'y' : 'x';
+      options.scales = spec.horizontal ? { x: values, y: categories } : { x: categories, y: values };
     }
     canvas.chart = new Chart(canvas, { type: spec.type, data: { labels: spec.labels, datasets: datasets }, options: options });
     drawn += 1;
