@@ -19,7 +19,6 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
-  ApiCookieAuth,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -89,7 +88,6 @@ export interface VerifyAnswer {
  */
 @ApiTags('admin')
 @ApiBearerAuth()
-@ApiCookieAuth('admin_session')
 @Controller('admin')
 @UseGuards(AdminTokenGuard)
 @UseFilters(AdminLoginFilter)

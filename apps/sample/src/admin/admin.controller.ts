@@ -11,7 +11,6 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiCookieAuth,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -111,7 +110,6 @@ const ATTENTION_SCHEMA = {
  */
 @ApiTags('admin')
 @ApiBearerAuth()
-@ApiCookieAuth('admin_session')
 @ApiUnauthorizedResponse({ description: 'no token (401); a wrong one is 403' })
 @Controller('admin')
 @UseGuards(AdminTokenGuard)
