@@ -5,7 +5,6 @@
 // between a scrape before and a scrape after.
 import { MetricsService } from '../../apps/sample/src/metrics/metrics.service.js';
 import { OutboxEventEntity } from '../../apps/sample/src/persistence/outbox-event.entity.js';
-import { DATABASE_KINDS } from '../support/databases.js';
 import {
   readAnswer,
   type SampleApp,
@@ -13,7 +12,7 @@ import {
 } from '../support/sample-app.fixture.js';
 import { freshDatabase } from '../support/databases.js';
 import { IsNull } from 'typeorm';
-import { completeAsJson, postWebhook, useShop } from './shop.js';
+import { completeAsJson, postWebhook, TARGETS, useShop } from './shop.js';
 
 /** One Prometheus sample: the series' name, its labels and its value. */
 interface Sample {
@@ -66,8 +65,8 @@ function sum(
     .reduce((total, sample) => total + sample.value, 0);
 }
 
-describe.each(DATABASE_KINDS)('operating the shop on %s', (kind) => {
-  const shop = useShop(kind);
+describe.each(TARGETS)('operating the shop on %s with %s', (kind, adapter) => {
+  const shop = useShop(kind, adapter);
 
   it('GET /health: alive, in terminus’ shape', async () => {
     const answer = await readAnswer(await fetch(`${shop.current.url}/health`));
@@ -251,7 +250,7 @@ describe.each(DATABASE_KINDS)('operating the shop on %s', (kind) => {
 
   it('GET /metrics shows the outbox backlog and the age of its oldest undelivered event, read from the database', async () => {
     const events = shop.current.dataSource.getRepository(OutboxEventEntity);
-    const id = `00000000-0000-4000-8000-${kind.padStart(12, '0')}`;
+    const id = `00000000-0000-4000-8000-${`${kind}${adapter}`.slice(0, 12).padStart(12, '0')}`;
     // Undelivered for 10 minutes, and leased far ahead, so that no redelivery sweep takes it.
     await events.insert({
       id,
