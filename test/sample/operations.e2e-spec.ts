@@ -11,6 +11,7 @@ import {
   startSampleApp,
 } from '../support/sample-app.fixture.js';
 import { freshDatabase } from '../support/databases.js';
+import { ReconciliationService } from 'nestjs-iamport';
 import { IsNull } from 'typeorm';
 import { completeAsJson, postWebhook, TARGETS, useShop } from './shop.js';
 
@@ -281,6 +282,45 @@ describe.each(TARGETS)('operating the shop on %s with %s', (kind, adapter) => {
     expect(sum(samples, 'iamport_outbox_backlog')).toBe(
       await events.count({ where: { deliveredAt: IsNull() } }),
     );
+  });
+
+  it('GET /metrics counts a reconciliation run, the orders it looked at and its lookups', async () => {
+    // A paid payment nobody told the shop about.
+    const order = await shop.current.createOrder({ amount: 7_000 });
+    await shop.current.sim.createPayment({
+      merchant_uid: order.merchant_uid,
+      amount: 7_000,
+    });
+    const before = await scrape(shop.current);
+    const summary = await shop.current.app
+      .get(ReconciliationService)
+      .reconcile({ olderThanMs: 0 });
+    const after = await scrape(shop.current);
+    const delta = (name: string, labels: Record<string, string> = {}) =>
+      sum(after, name, labels) - sum(before, name, labels);
+    expect(summary.examined).toBeGreaterThanOrEqual(1);
+    expect({
+      runs: delta('iamport_reconciliation_runs_total', { result: 'ok' }),
+      orders: delta('iamport_reconciliation_orders_total'),
+      failed: delta('iamport_reconciliation_orders_total', {
+        result: 'failed',
+      }),
+      lookups: delta('iamport_reconciliation_lookups_total'),
+      paidByReconciliation: delta('iamport_verifications_total', {
+        outcome: 'paid',
+        source: 'reconciliation',
+      }),
+    }).toEqual({
+      runs: 1,
+      orders: summary.examined,
+      failed: summary.failed,
+      lookups: summary.lookups,
+      paidByReconciliation: 1,
+    });
+    expect(
+      delta('iamport_reconciliation_lookups_total', { kind: 'order' }),
+    ).toBe(summary.examined);
+    expect((await shop.current.order(order.merchant_uid)).status).toBe('paid');
   });
 
   it('GET /health/ready: 503 naming iamport when it gives no token, never the secret; up again once it does', async () => {
