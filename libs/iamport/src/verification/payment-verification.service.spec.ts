@@ -348,6 +348,20 @@ describe('PaymentVerificationService', () => {
       });
     });
 
+    it('logs the time taken from when the verification began (the lookup included)', async () => {
+      const { service, orders } = setup();
+      orders.add(order());
+      // As if the lookup had taken 5 s: the line says 5 s and a little more, never less.
+      await service.settle(
+        payment(),
+        { source: 'webhook' },
+        performance.now() - 5000,
+      );
+      expect(info).toHaveBeenCalledWith(
+        expect.stringMatching(/, from the webhook, in 5\d{3} ms$/),
+      );
+    });
+
     it('changes nothing, writes nothing and tells nobody when the same payment is verified again', async () => {
       const { service, iamport, orders, delivered } = setup();
       orders.add(order());
