@@ -28,7 +28,7 @@ function countRoundTrips(dataSource: DataSource): {
   const counted = (runner: QueryRunner): QueryRunner => {
     if (wrapped.has(runner)) return runner;
     const query = runner.query.bind(runner);
-    wrapped.set(runner, runner.query);
+    wrapped.set(runner, query);
     runner.query = ((sql: string, ...rest: unknown[]) => {
       statements.push(sql.replace(/\s+/g, ' ').trim().slice(0, 80));
       return (query as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
