@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { IamportClient } from '../client/iamport.client.js';
 import type { ResolvedIamportOptions } from '../iamport.options.js';
 import { IAMPORT_OPTIONS } from '../iamport.tokens.js';
+import { OUT_OF_TIME, withinTime } from '../within-time.js';
 
 /** What the indicator says of iamport, under its key. */
 export interface IamportHealthDetails {
@@ -60,7 +61,10 @@ export class IamportHealthIndicator {
     const startedAt = performance.now();
     const took = () => Math.round(performance.now() - startedAt);
     try {
-      await within(this.client.checkAccess(), timeoutMs);
+      if (
+        (await withinTime(this.client.checkAccess(), timeoutMs)) === OUT_OF_TIME
+      )
+        throw new Error(`no token from iamport within ${timeoutMs} ms`);
       return { [key]: { status: 'up', responseTimeMs: took() } } as Record<
         Key,
         IamportHealthDetails
@@ -83,15 +87,4 @@ export class IamportHealthIndicator {
       if (secret) message = message.split(secret).join('[redacted]');
     return message;
   }
-}
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no token from iamport within ${ms} ms`)),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

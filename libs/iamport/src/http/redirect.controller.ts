@@ -37,6 +37,7 @@ import {
 import { StrictValidationPipe } from './strict-validation.pipe.js';
 import { clientAddress } from './webhook-source.guard.js';
 import { messageOf } from '../error-message.js';
+import { OUT_OF_TIME, withinTime } from '../within-time.js';
 
 interface HttpRequest {
   ip?: string;
@@ -151,7 +152,7 @@ export function createRedirectController(path: string): Type<unknown> {
             return null;
           },
         );
-      const result = await withinBudget(
+      const result = await withinTime(
         verification,
         this.options.redirectTimeBudgetMs,
       );
@@ -194,24 +195,6 @@ export function createRedirectController(path: string): Type<unknown> {
     }
   }
   return RedirectController;
-}
-
-const OUT_OF_TIME = Symbol('out of time');
-
-/** The settled value, or `OUT_OF_TIME` once `budgetMs` has passed (the work goes on). */
-async function withinBudget<T>(
-  work: Promise<T>,
-  budgetMs: number,
-): Promise<T | typeof OUT_OF_TIME> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<typeof OUT_OF_TIME>((resolve) => {
-    timer = setTimeout(() => resolve(OUT_OF_TIME), budgetMs);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** An API client (`Accept: application/json`, no HTML) gets JSON even where browsers are redirected. */

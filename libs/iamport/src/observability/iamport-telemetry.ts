@@ -19,6 +19,7 @@ import type { IamportOperation } from '../client/iamport.errors.js';
 import type { OutboxBacklog } from '../ports/outbox.js';
 import type { VerificationResult } from '../verification/verification-result.js';
 import type { VerificationSource } from '../verification/verification-request.js';
+import { OUT_OF_TIME, withinTime } from '../within-time.js';
 
 /**
  * The module's telemetry, through `@opentelemetry/api` only: the meter and the
@@ -339,7 +340,8 @@ export function observeOutbox(
   const meters = instruments();
   let inFlight: Promise<OutboxBacklog | null> | null = null;
   const readOnce = (): Promise<OutboxBacklog | null> =>
-    (inFlight ??= withTimeout(read(), timeoutMs)
+    (inFlight ??= withinTime(read(), timeoutMs)
+      .then((backlog) => (backlog === OUT_OF_TIME ? null : backlog))
       .catch(() => null)
       .finally(() => {
         inFlight = null;
@@ -360,13 +362,4 @@ export function observeOutbox(
   meters.meter.addBatchObservableCallback(callback, observables);
   return () =>
     meters.meter.removeBatchObservableCallback(callback, observables);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timed out')), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
