@@ -50,9 +50,11 @@ function countRoundTrips(dataSource: DataSource): {
 
 /** What each database needs for one first webhook (the README's performance section quotes them). */
 const MOST: Record<string, { answered: number; settled: number }> = {
-  sqlite: { answered: 13, settled: 13 },
-  postgres: { answered: 13, settled: 13 },
-  mariadb: { answered: 13, settled: 13 },
+  sqlite: { answered: 12, settled: 12 },
+  // The read; the commit as one statement; the handler's journal and work as one; the
+  // notification row and the delivery mark as one (the group commit).
+  postgres: { answered: 4, settled: 4 },
+  mariadb: { answered: 12, settled: 12 },
 };
 
 describe.each(DATABASE_KINDS)(

@@ -25,6 +25,7 @@ import { PersistenceModule } from '../../apps/sample/src/persistence/persistence
 import { TypeOrmNotificationLog } from '../../apps/sample/src/persistence/typeorm-notification-log.js';
 import { TypeOrmOutbox } from '../../apps/sample/src/persistence/typeorm-outbox.js';
 import { Sql } from '../../apps/sample/src/persistence/sql.js';
+import { GroupCommit } from '../../apps/sample/src/persistence/group-commit.js';
 import { OutboxEventEntity } from '../../apps/sample/src/persistence/outbox-event.entity.js';
 import { TypeOrmOrderRepository } from '../../apps/sample/src/persistence/typeorm-order.repository.js';
 import { CapturingLogger } from './iamport-client.fixture.js';
@@ -197,19 +198,23 @@ function iamportModule(
     }
   }
   switch (form) {
-    case 'forRoot':
+    case 'forRoot': {
       // forRoot takes plain values: the adapters are built here, before the app.
+      const sql = new Sql(dataSource);
+      const writes = new GroupCommit(sql);
       return IamportModule.forRoot({
         ...options(
-          new TypeOrmOrderRepository(new Sql(dataSource)),
-          new TypeOrmNotificationLog(new Sql(dataSource)),
+          new TypeOrmOrderRepository(sql),
+          new TypeOrmNotificationLog(writes),
           new TypeOrmOutbox(
             dataSource.getRepository(OutboxEventEntity),
-            new Sql(dataSource),
+            sql,
+            writes,
           ),
         ),
         routes,
       });
+    }
     case 'useFactory':
       return IamportModule.forRootAsync({
         imports: [PersistenceModule],

@@ -20,6 +20,7 @@ export {
   IAMPORT_ORDER_REPOSITORY,
   type IamportOrder,
   type IamportOrderRepository,
+  type OrderAndRecord,
   type OrderTransition,
   type VerificationWrite,
   type VirtualAccount,

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Sql } from './sql.js';
 import { ENTITIES } from './database-options.js';
+import { GroupCommit } from './group-commit.js';
 import { IamportPorts } from './iamport-ports.js';
 import { TypeOrmNotificationLog } from './typeorm-notification-log.js';
 import { TypeOrmOrderRepository } from './typeorm-order.repository.js';
@@ -24,6 +25,7 @@ const ADAPTERS = [
   providers: [
     ...ADAPTERS,
     IamportPorts,
+    GroupCommit,
     {
       provide: Sql,
       useFactory: (dataSource: DataSource) => new Sql(dataSource),

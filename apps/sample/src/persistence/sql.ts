@@ -1,6 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils.js';
 
+/** One statement and its values, to run alone or to compose into a larger one. */
+export interface Statement {
+  sql: string;
+  values: unknown[];
+}
+
 export interface SqlResult<Row> {
   rows: Row[];
   affected: number;
@@ -13,7 +19,8 @@ export interface SqlResult<Row> {
  * TypeORM's UTC text on SQLite, which cannot bind a Date.
  */
 export class Sql {
-  private readonly postgres: boolean;
+  /** On PostgreSQL, several writes can go as one statement (data-modifying `WITH`). */
+  readonly postgres: boolean;
   private readonly sqlite: boolean;
   private readonly texts = new Map<string, string>();
 

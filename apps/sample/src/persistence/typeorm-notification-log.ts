@@ -3,32 +3,17 @@ import type {
   IamportNotificationLog,
   PaymentNotification,
 } from 'nestjs-iamport';
-import { BatchWriter } from './batch-writer.js';
+import { GroupCommit, type WriteKind } from './group-commit.js';
 import { Sql } from './sql.js';
 
 const COLUMNS =
   '(kind, params, source_ip, imp_uid, merchant_uid, outcome, changed, error, received_at)';
 
-/**
- * The module's notification log: one row per redirect or webhook. Rows that
- * arrive together are inserted together (group commit); `record` resolves once
- * its row is stored.
- */
-@Injectable()
-export class TypeOrmNotificationLog implements IamportNotificationLog {
-  private readonly writer = new BatchWriter<PaymentNotification>(
-    (notifications) => this.insert(notifications),
-  );
-
-  constructor(private readonly sql: Sql) {}
-
-  record(notification: PaymentNotification): Promise<void> {
-    return this.writer.add(notification);
-  }
-
-  private async insert(notifications: PaymentNotification[]): Promise<void> {
-    const rows = notifications.map(() => Sql.list(9)).join(', ');
-    const values = notifications.flatMap((notification) => [
+/** Rows that arrive together are inserted together, as one statement. */
+const NOTIFICATIONS: WriteKind<PaymentNotification> = {
+  statement: (notifications) => ({
+    sql: `INSERT INTO payment_notifications ${COLUMNS} VALUES ${notifications.map(() => Sql.list(9)).join(', ')}`,
+    values: notifications.flatMap((notification) => [
       notification.kind,
       JSON.stringify(notification.params),
       notification.sourceIp,
@@ -38,10 +23,20 @@ export class TypeOrmNotificationLog implements IamportNotificationLog {
       notification.changed,
       notification.error,
       notification.receivedAt,
-    ]);
-    await this.sql.run(
-      `INSERT INTO payment_notifications ${COLUMNS} VALUES ${rows}`,
-      values,
-    );
+    ]),
+  }),
+};
+
+/**
+ * The module's notification log: one row per redirect or webhook, written
+ * with the other writes of the same moment (`GroupCommit`); `record`
+ * resolves once its row is stored.
+ */
+@Injectable()
+export class TypeOrmNotificationLog implements IamportNotificationLog {
+  constructor(private readonly writes: GroupCommit) {}
+
+  record(notification: PaymentNotification): Promise<void> {
+    return this.writes.add(NOTIFICATIONS, notification);
   }
 }

@@ -2,14 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type {
   IamportOrder,
   IamportOrderRepository,
+  OrderAndRecord,
   OrderTransition,
   OutboxEvent,
   PaymentRecord,
   VerificationWrite,
 } from 'nestjs-iamport';
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, QueryFailedError } from 'typeorm';
 import { isDeadlock, isUniqueViolation } from './database-errors.js';
-import { Sql } from './sql.js';
+import { Sql, type Statement } from './sql.js';
 import { inTransaction } from './transactions.js';
 
 interface OrderRow {
@@ -37,11 +38,16 @@ interface RecordRow {
 /** Thrown inside the transaction to roll it back: someone wrote first. */
 class LostRace extends Error {}
 
+// PostgreSQL's single-statement commit fails with this text when a compare-and-set found another
+// version: a cast error is the one way a plain statement can abort itself (no function to install).
+const LOST_RACE = 'iamport: lost race';
+
 /**
  * The module's order port. `commit` writes the order's transition, the
- * payment's record and the outbox event in one transaction, each write a
- * compare-and-set on the version the decision read; the same SQL runs on
- * SQLite, PostgreSQL and MariaDB.
+ * payment's record and the outbox event all or nothing, each write a
+ * compare-and-set on the version the decision read: on PostgreSQL as one
+ * statement (one round trip), elsewhere as a transaction of the same
+ * statements.
  */
 @Injectable()
 export class TypeOrmOrderRepository implements IamportOrderRepository {
@@ -49,21 +55,11 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
 
   async findByMerchantUid(merchantUid: string): Promise<IamportOrder | null> {
     const { rows } = await this.sql.run<OrderRow>(
-      'SELECT merchant_uid, amount, currency, status, imp_uid, cancelled_amount, version FROM orders WHERE merchant_uid = ?',
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE merchant_uid = ?`,
       [merchantUid],
     );
     const row = rows[0];
-    if (!row || row.merchant_uid !== merchantUid) return null;
-    return {
-      merchantUid: row.merchant_uid,
-      // PostgreSQL answers BIGINT as text.
-      amount: Number(row.amount),
-      currency: row.currency,
-      status: row.status,
-      impUid: row.imp_uid,
-      cancelledAmount: Number(row.cancelled_amount),
-      version: Number(row.version),
-    };
+    return row && row.merchant_uid === merchantUid ? orderOf(row) : null;
   }
 
   async findPaymentRecord(impUid: string): Promise<PaymentRecord | null> {
@@ -75,18 +71,37 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
     return row && row.imp_uid === impUid ? recordOf(row) : null;
   }
 
+  /** Both in one statement, the same on the three databases: each side may be missing. */
+  async findOrderAndRecord(
+    merchantUid: string,
+    impUid: string,
+  ): Promise<OrderAndRecord> {
+    const { rows } = await this.sql.run<Record<string, unknown>>(
+      `SELECT ${prefixed('o', ORDER_COLUMNS)}, ${prefixed('p', RECORD_COLUMNS)}
+       FROM (SELECT 1 AS wanted) AS wanted
+       LEFT JOIN orders o ON o.merchant_uid = ?
+       LEFT JOIN iamport_payments p ON p.imp_uid = ?`,
+      [merchantUid, impUid],
+    );
+    const row = rows[0] ?? {};
+    const order = unprefixed<OrderRow>('o', row);
+    const record = unprefixed<RecordRow>('p', row);
+    return {
+      order: order.merchant_uid === merchantUid ? orderOf(order) : null,
+      record: record.imp_uid === impUid ? recordOf(record) : null,
+    };
+  }
+
   async commit(write: VerificationWrite): Promise<boolean> {
     try {
-      await inTransaction(this.sql.dataSource, async (manager) => {
-        if (write.transition) await this.move(write.transition, manager);
-        await this.store(write.record, manager);
-        if (write.event) await this.enqueue(write.event, manager);
-      });
+      if (this.sql.postgres) await this.commitAsOneStatement(write);
+      else await this.commitInTransaction(write);
       return true;
     } catch (error) {
       // A record inserted by someone else first, or a deadlock between two writers: nothing was written.
       if (
         error instanceof LostRace ||
+        isLostRace(error) ||
         isUniqueViolation(error) ||
         isDeadlock(error)
       )
@@ -95,85 +110,166 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
     }
   }
 
-  private async move(
-    transition: OrderTransition,
-    manager: EntityManager,
-  ): Promise<void> {
-    const account = transition.virtualAccount;
-    const { affected } = await this.sql.run(
-      `UPDATE orders SET status = ?, imp_uid = ?, paid_at = ?, failed_at = ?, cancelled_at = ?, cancelled_amount = ?,
+  private async commitInTransaction(write: VerificationWrite): Promise<void> {
+    await inTransaction(this.sql.dataSource, async (manager) => {
+      if (write.transition) {
+        const { affected } = await this.run(move(write.transition), manager);
+        if (affected !== 1) throw new LostRace();
+      }
+      const { affected } = await this.run(store(write.record), manager);
+      if (write.record.version > 0 && affected !== 1) throw new LostRace();
+      if (write.event) await this.run(enqueue(write.event), manager);
+    });
+  }
+
+  /**
+   * `WITH moved AS (UPDATE orders …), recorded AS (INSERT|UPDATE iamport_payments …),
+   * queued AS (INSERT INTO iamport_outbox …) SELECT …`: one statement, so one
+   * implicit transaction; it aborts itself (and so writes nothing) when a
+   * compare-and-set matched no row, and a record inserted first by another
+   * writer aborts it as a unique violation.
+   */
+  private async commitAsOneStatement(write: VerificationWrite): Promise<void> {
+    const parts: Array<{ name: string; statement: Statement; cas: boolean }> =
+      [];
+    if (write.transition)
+      parts.push({
+        name: 'moved',
+        statement: move(write.transition),
+        cas: true,
+      });
+    parts.push({
+      name: 'recorded',
+      statement: store(write.record),
+      cas: write.record.version > 0,
+    });
+    if (write.event)
+      parts.push({
+        name: 'queued',
+        statement: enqueue(write.event),
+        cas: false,
+      });
+    const counts = parts
+      .filter((part) => part.cas)
+      .map((part) => `(SELECT count(*) FROM ${part.name})`);
+    const written =
+      counts.length === 0
+        ? '1'
+        : `CAST(CASE WHEN ${counts.map((count) => `${count} = 1`).join(' AND ')} THEN '1' ELSE '${LOST_RACE} ' || ${counts.join(" || ' ' || ")} END AS integer)`;
+    await this.sql.run(
+      `WITH ${parts.map((part) => `${part.name} AS (${part.statement.sql} RETURNING 1)`).join(', ')} SELECT ${written} AS written`,
+      parts.flatMap((part) => part.statement.values),
+    );
+  }
+
+  private run(statement: Statement, manager: EntityManager) {
+    return this.sql.run(statement.sql, statement.values, manager);
+  }
+}
+
+/** The order's move: a compare-and-set on the version the decision read. */
+function move(transition: OrderTransition): Statement {
+  const account = transition.virtualAccount;
+  return {
+    sql: `UPDATE orders SET status = ?, imp_uid = ?, paid_at = ?, failed_at = ?, cancelled_at = ?, cancelled_amount = ?,
          failure_reason = ?, vbank_code = ?, vbank_name = ?, vbank_num = ?, vbank_holder = ?, vbank_due_at = ?,
          version = version + 1, updated_at = ?
        WHERE merchant_uid = ? AND version = ?`,
-      [
-        transition.to,
-        transition.impUid,
-        transition.paidAt,
-        transition.failedAt,
-        transition.cancelledAt,
-        transition.cancelledAmount,
-        transition.reason?.slice(0, 500) ?? null,
-        account?.bankCode ?? null,
-        account?.bankName ?? null,
-        account?.accountNumber ?? null,
-        account?.holder ?? null,
-        account?.dueAt ?? null,
-        new Date(),
-        transition.merchantUid,
-        transition.expectedVersion,
-      ],
-      manager,
-    );
-    if (affected !== 1) throw new LostRace();
-  }
+    values: [
+      transition.to,
+      transition.impUid,
+      transition.paidAt,
+      transition.failedAt,
+      transition.cancelledAt,
+      transition.cancelledAmount,
+      transition.reason?.slice(0, 500) ?? null,
+      account?.bankCode ?? null,
+      account?.bankName ?? null,
+      account?.accountNumber ?? null,
+      account?.holder ?? null,
+      account?.dueAt ?? null,
+      new Date(),
+      transition.merchantUid,
+      transition.expectedVersion,
+    ],
+  };
+}
 
-  private async store(
-    record: PaymentRecord,
-    manager: EntityManager,
-  ): Promise<void> {
-    const now = new Date();
-    const values = [
-      record.merchantUid,
-      record.amount,
-      record.cancelledAmount,
-      record.currency,
-      record.status,
-      record.disposition,
-      record.reason,
-    ];
-    if (record.version === 0) {
-      await this.sql.run(
-        'INSERT INTO iamport_payments (merchant_uid, amount, cancelled_amount, currency, status, disposition, reason, imp_uid, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)',
-        [...values, record.impUid, now, now],
-        manager,
-      );
-      return;
-    }
-    const { affected } = await this.sql.run(
-      'UPDATE iamport_payments SET merchant_uid = ?, amount = ?, cancelled_amount = ?, currency = ?, status = ?, disposition = ?, reason = ?, version = version + 1, updated_at = ? WHERE imp_uid = ? AND version = ?',
-      [...values, now, record.impUid, record.version],
-      manager,
-    );
-    if (affected !== 1) throw new LostRace();
-  }
+/** The payment's record: inserted at version 0, otherwise a compare-and-set on its version. */
+function store(record: PaymentRecord): Statement {
+  const now = new Date();
+  const values = [
+    record.merchantUid,
+    record.amount,
+    record.cancelledAmount,
+    record.currency,
+    record.status,
+    record.disposition,
+    record.reason,
+  ];
+  if (record.version === 0)
+    return {
+      sql: 'INSERT INTO iamport_payments (merchant_uid, amount, cancelled_amount, currency, status, disposition, reason, imp_uid, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)',
+      values: [...values, record.impUid, now, now],
+    };
+  return {
+    sql: 'UPDATE iamport_payments SET merchant_uid = ?, amount = ?, cancelled_amount = ?, currency = ?, status = ?, disposition = ?, reason = ?, version = version + 1, updated_at = ? WHERE imp_uid = ? AND version = ?',
+    values: [...values, now, record.impUid, record.version],
+  };
+}
 
-  private async enqueue(
-    event: OutboxEvent,
-    manager: EntityManager,
-  ): Promise<void> {
-    await this.sql.run(
-      'INSERT INTO iamport_outbox (id, type, merchant_uid, imp_uid, payload, created_at, attempts) VALUES (?, ?, ?, ?, ?, ?, 0)',
-      [
-        event.id,
-        event.type,
-        event.merchantUid,
-        event.impUid,
-        event.payload,
-        event.createdAt,
-      ],
-      manager,
-    );
-  }
+function enqueue(event: OutboxEvent): Statement {
+  return {
+    sql: 'INSERT INTO iamport_outbox (id, type, merchant_uid, imp_uid, payload, created_at, attempts) VALUES (?, ?, ?, ?, ?, ?, 0)',
+    values: [
+      event.id,
+      event.type,
+      event.merchantUid,
+      event.impUid,
+      event.payload,
+      event.createdAt,
+    ],
+  };
+}
+
+/** PostgreSQL's answer to the single-statement commit that found another version. */
+function isLostRace(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: string } | undefined)?.code === '22P02' &&
+    error.message.includes(LOST_RACE)
+  );
+}
+
+const ORDER_COLUMNS =
+  'merchant_uid, amount, currency, status, imp_uid, cancelled_amount, version';
+
+/** `o.a AS o_a, o.b AS o_b` */
+function prefixed(prefix: string, columns: string): string {
+  return columns
+    .split(', ')
+    .map((column) => `${prefix}.${column} AS ${prefix}_${column}`)
+    .join(', ');
+}
+
+function unprefixed<Row>(prefix: string, row: Record<string, unknown>): Row {
+  const own: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row))
+    if (key.startsWith(`${prefix}_`)) own[key.slice(prefix.length + 1)] = value;
+  return own as Row;
+}
+
+function orderOf(row: OrderRow): IamportOrder {
+  return {
+    merchantUid: row.merchant_uid,
+    // PostgreSQL answers BIGINT as text.
+    amount: Number(row.amount),
+    currency: row.currency,
+    status: row.status,
+    impUid: row.imp_uid,
+    cancelledAmount: Number(row.cancelled_amount),
+    version: Number(row.version),
+  };
 }
 
 export const RECORD_COLUMNS =

@@ -8,7 +8,7 @@ import type {
 } from 'nestjs-iamport';
 import { In, IsNull, type Repository } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils.js';
-import { BatchWriter } from './batch-writer.js';
+import { GroupCommit, type WriteKind } from './group-commit.js';
 import { OutboxEventEntity } from './outbox-event.entity.js';
 import { Sql } from './sql.js';
 
@@ -20,16 +20,11 @@ import { Sql } from './sql.js';
  */
 @Injectable()
 export class TypeOrmOutbox implements IamportOutbox {
-  /** Events delivered together are marked together (one UPDATE). */
-  private readonly delivered = new BatchWriter<{
-    id: string;
-    deliveredAt: Date;
-  }>((events) => this.markAllDelivered(events));
-
   constructor(
     @InjectRepository(OutboxEventEntity)
     private readonly events: Repository<OutboxEventEntity>,
     private readonly sql: Sql,
+    private readonly writes: GroupCommit,
   ) {}
 
   async claimUndelivered(claim: OutboxClaim): Promise<OutboxEvent[]> {
@@ -101,16 +96,17 @@ export class TypeOrmOutbox implements IamportOutbox {
   }
 
   markDelivered(id: string, deliveredAt: Date): Promise<void> {
-    return this.delivered.add({ id, deliveredAt });
-  }
-
-  private async markAllDelivered(
-    events: Array<{ id: string; deliveredAt: Date }>,
-  ): Promise<void> {
-    const ids = events.map((event) => event.id);
-    await this.sql.run(
-      `UPDATE iamport_outbox SET delivered_at = ?, lease_owner = NULL, lease_until = NULL WHERE id IN ${Sql.list(ids.length)}`,
-      [events[events.length - 1].deliveredAt, ...ids],
-    );
+    return this.writes.add(DELIVERED, { id, deliveredAt });
   }
 }
+
+/** Events delivered together are marked together: one UPDATE. */
+const DELIVERED: WriteKind<{ id: string; deliveredAt: Date }> = {
+  statement: (events) => ({
+    sql: `UPDATE iamport_outbox SET delivered_at = ?, lease_owner = NULL, lease_until = NULL WHERE id IN ${Sql.list(events.length)}`,
+    values: [
+      events[events.length - 1].deliveredAt,
+      ...events.map((event) => event.id),
+    ],
+  }),
+};

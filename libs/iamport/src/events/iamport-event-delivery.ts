@@ -27,6 +27,8 @@ export class IamportEventDelivery
   private readonly owner = `${process.pid}-${randomUUID()}`;
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<number> | null = null;
+  /** Delivery marks not written yet: shutdown waits for them. */
+  private readonly marking = new Set<Promise<void>>();
 
   constructor(
     private readonly handlers: IamportEventHandlers,
@@ -44,22 +46,31 @@ export class IamportEventDelivery
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.sweeping;
+    await Promise.all(this.marking);
   }
 
-  /** Delivers one committed event; failures are logged, never thrown (the transition is done). */
+  /**
+   * Delivers one committed event; failures are logged, never thrown (the
+   * transition is done). Resolves once the handlers ran; the delivery mark
+   * follows.
+   */
   async deliver(stored: OutboxEvent): Promise<void> {
     const delivered = await this.handlers.dispatch(
       deserializeEvent(stored.payload),
     );
     if (!delivered || !this.options.outbox) return;
-    await this.options.outbox
+    // Not awaited: the mark only spares a redelivery (handlers are idempotent), so the answer need
+    // not wait for it, and an outbox that gathers writes can send it with the request's next one.
+    const mark = this.options.outbox
       .markDelivered(stored.id, new Date())
       .catch((error: unknown) => {
-        // Not lost: it stays undelivered and is delivered again later (handlers are idempotent).
+        // Not lost: it stays undelivered and is delivered again later.
         this.logger.warn(
           `could not mark event ${stored.id} delivered: ${messageOf(error)}`,
         );
-      });
+      })
+      .finally(() => this.marking.delete(mark));
+    this.marking.add(mark);
   }
 
   /** Delivers what the outbox holds undelivered, older than `outboxRedeliveryDelayMs`; returns how many. */

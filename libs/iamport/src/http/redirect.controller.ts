@@ -135,6 +135,9 @@ export function createRedirectController(path: string): Type<unknown> {
           impUid: query.imp_uid || null,
           merchantUid: query.merchant_uid ?? null,
           source: 'redirect',
+          // The flag decides nothing; it only lets a lookup under way answer (see answersClaim).
+          claimedStatus:
+            (query.imp_success ?? query.success) === 'true' ? 'paid' : null,
         })
         .then(
           async (result): Promise<VerificationResult> => {

@@ -155,6 +155,7 @@ export function createWebhookController(path: string): Type<unknown> {
           impUid: body.imp_uid,
           merchantUid: body.merchant_uid ?? null,
           source: 'webhook',
+          claimedStatus: body.status ?? null,
         });
       } catch (error) {
         this.logger.error(

@@ -48,6 +48,12 @@ export interface OrderTransition {
   reason: string | null;
 }
 
+/** What `findOrderAndRecord` answers. */
+export interface OrderAndRecord {
+  order: IamportOrder | null;
+  record: PaymentRecord | null;
+}
+
 /** Everything one decision writes, in one transaction, or nothing. */
 export interface VerificationWrite {
   /** The order's move, if any: `UPDATE … WHERE merchant_uid = ? AND version = expectedVersion`, version + 1. */
@@ -73,6 +79,14 @@ export interface IamportOrderRepository {
   findByMerchantUid(merchantUid: string): Promise<IamportOrder | null>;
   /** The record of this payment, or null when the module has not recorded it yet. */
   findPaymentRecord(impUid: string): Promise<PaymentRecord | null>;
+  /**
+   * Optional: both of the above in one round trip (every verification reads
+   * them together). Without it the two finds run side by side.
+   */
+  findOrderAndRecord?(
+    merchantUid: string,
+    impUid: string,
+  ): Promise<OrderAndRecord>;
   /**
    * Writes the transition, the record and the event in one transaction. true
    * when all of it was written; false (nothing written) when the order's or

@@ -138,6 +138,60 @@ describe('FreshLookups', () => {
     await expect(third).rejects.toThrow('connection reset');
   });
 
+  it('answers a caller from the lookup in flight when that answer settles its question', async () => {
+    const lookups = new FreshLookups<string>();
+    const { started, start } = remote();
+    const first = lookups.lookup('imp_1', start('imp_1'));
+    const second = lookups.lookup(
+      'imp_1',
+      start('imp_1'),
+      (value) => value === 'paid',
+    );
+    started[0].resolve('paid');
+    await expect(first).resolves.toBe('paid');
+    await expect(second).resolves.toBe('paid');
+    expect(started).toHaveLength(1);
+  });
+
+  it('starts a fresh lookup for a caller whose question the answer in flight does not settle', async () => {
+    const lookups = new FreshLookups<string>();
+    const { started, start } = remote();
+    const first = lookups.lookup('imp_1', start('imp_1'));
+    const second = lookups.lookup(
+      'imp_1',
+      start('imp_1'),
+      (value) => value === 'paid',
+    );
+    started[0].resolve('ready');
+    await expect(first).resolves.toBe('ready');
+    await settled();
+    expect(started).toHaveLength(2);
+    started[1].resolve('paid');
+    await expect(second).resolves.toBe('paid');
+  });
+
+  it('starts a fresh lookup for such a caller when the lookup in flight fails', async () => {
+    const lookups = new FreshLookups<string>();
+    const { started, start } = remote();
+    const first = lookups.lookup('imp_1', start('imp_1'));
+    const second = lookups.lookup('imp_1', start('imp_1'), () => true);
+    started[0].reject(new Error('iamport timed out'));
+    await expect(first).rejects.toThrow('iamport timed out');
+    await settled();
+    expect(started).toHaveLength(2);
+    started[1].resolve('fresh');
+    await expect(second).resolves.toBe('fresh');
+  });
+
+  it('starts at once for a caller with a question when nothing is in flight', async () => {
+    const lookups = new FreshLookups<string>();
+    const { started, start } = remote();
+    const only = lookups.lookup('imp_1', start('imp_1'), () => false);
+    expect(started).toHaveLength(1);
+    started[0].resolve('paid');
+    await expect(only).resolves.toBe('paid');
+  });
+
   it('frees the slot once nothing is in flight or waiting, after a success or a failure', async () => {
     const lookups = new FreshLookups<string>();
     const { started, start } = remote();

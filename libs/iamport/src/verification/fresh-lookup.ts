@@ -13,9 +13,23 @@ interface Slot<Value> {
 export class FreshLookups<Value> {
   private readonly slots = new Map<string, Slot<Value>>();
 
-  lookup(key: string, start: () => Promise<Value>): Promise<Value> {
+  /**
+   * With `answers`, a caller arriving while a lookup is in flight takes that
+   * lookup's result when `answers(result)` holds (the caller's question is
+   * one an older answer can settle), and otherwise a fresh one.
+   */
+  lookup(
+    key: string,
+    start: () => Promise<Value>,
+    answers?: (value: Value) => boolean,
+  ): Promise<Value> {
     const slot = this.slots.get(key);
     if (!slot) return this.begin(key, start);
+    if (answers)
+      return slot.current.then(
+        (value) => (answers(value) ? value : this.lookup(key, start)),
+        () => this.lookup(key, start),
+      );
     slot.next ??= slot.current
       .then(ignore, ignore)
       .then(() => this.begin(key, start));

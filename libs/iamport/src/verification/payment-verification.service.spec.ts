@@ -436,6 +436,61 @@ describe('PaymentVerificationService', () => {
     });
   });
 
+  describe('a redirect and its webhook at the same moment', () => {
+    function both(claimedStatus: string | null) {
+      const { service, iamport, orders } = setup();
+      orders.add(order());
+      return {
+        iamport,
+        orders,
+        run: () =>
+          Promise.all([
+            service.verify({
+              impUid: 'imp_1',
+              source: 'redirect',
+              claimedStatus: 'paid',
+            }),
+            service.verify({
+              impUid: 'imp_1',
+              source: 'webhook',
+              claimedStatus,
+            }),
+          ]),
+      };
+    }
+
+    it('share one lookup when the webhook claims paid and iamport already says paid', async () => {
+      const { iamport, orders, run } = both('paid');
+      iamport.add(payment());
+      const results = await run();
+      expect(iamport.lookups).toEqual(['imp_1']);
+      expect(results.map((result) => result.outcome)).toEqual(['paid', 'paid']);
+      expect(results.filter((result) => result.changed)).toHaveLength(1);
+      expect(orders.writes).toHaveLength(1);
+    });
+
+    it('look up again for a claim of a refund: a lookup under way may predate it', async () => {
+      const { iamport, run } = both('cancelled');
+      iamport.add(payment());
+      await run();
+      expect(iamport.lookups).toEqual(['imp_1', 'imp_1']);
+    });
+
+    it('look up again when the lookup under way does not show what the webhook claims', async () => {
+      const { iamport, run } = both('paid');
+      iamport.add(payment({ status: 'ready', paid_at: 0 }));
+      await run();
+      expect(iamport.lookups).toEqual(['imp_1', 'imp_1']);
+    });
+
+    it('look up again for a webhook that claims nothing', async () => {
+      const { iamport, run } = both(null);
+      iamport.add(payment());
+      await run();
+      expect(iamport.lookups).toEqual(['imp_1', 'imp_1']);
+    });
+  });
+
   describe('payments iamport does not have', () => {
     it('answers not_found for an unknown imp_uid, and writes nothing', async () => {
       const { service, orders } = setup();

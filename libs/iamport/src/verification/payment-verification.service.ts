@@ -22,6 +22,7 @@ import {
   type OrderTransition,
 } from '../ports/order.repository.js';
 import type { OutboxEvent } from '../ports/outbox.js';
+import type { PaymentRecord } from '../ports/payment-record.js';
 import { decide } from './decide.js';
 import type { Decision } from './decision.js';
 import { FreshLookups } from './fresh-lookup.js';
@@ -132,10 +133,7 @@ export class PaymentVerificationService {
     // What the refund was for: a round decided after our own refund sees only a refunded payment.
     let refundedFor: Decision | null = null;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const [order, stored] = await Promise.all([
-        this.findOrder(payment.merchant_uid),
-        this.orders.findPaymentRecord(payment.imp_uid),
-      ]);
+      const { order, stored } = await this.read(payment);
       if (stored && isBehind(payment, stored)) {
         // Another instance saw a newer state of this payment: decide on that, never on this one.
         const newer = await this.lookup(payment.imp_uid);
@@ -228,17 +226,33 @@ export class PaymentVerificationService {
     };
   }
 
-  /** The order with exactly the payment's merchant_uid (a repository that matches loosely is not trusted). */
-  private async findOrder(merchantUid: string): Promise<IamportOrder | null> {
-    const order = await this.orders.findByMerchantUid(merchantUid);
-    return order && order.merchantUid === merchantUid ? order : null;
+  /**
+   * The order with exactly the payment's merchant_uid (a repository that
+   * matches loosely is not trusted), and the payment's record.
+   */
+  private async read(
+    payment: Payment,
+  ): Promise<{ order: IamportOrder | null; stored: PaymentRecord | null }> {
+    const [order, stored] = this.orders.findOrderAndRecord
+      ? await this.orders
+          .findOrderAndRecord(payment.merchant_uid, payment.imp_uid)
+          .then((found) => [found.order, found.record] as const)
+      : await Promise.all([
+          this.orders.findByMerchantUid(payment.merchant_uid),
+          this.orders.findPaymentRecord(payment.imp_uid),
+        ]);
+    return {
+      order: order && order.merchantUid === payment.merchant_uid ? order : null,
+      stored: stored && stored.impUid === payment.imp_uid ? stored : null,
+    };
   }
 
   private fetchPayment({
     impUid,
     merchantUid,
+    claimedStatus,
   }: VerificationRequest): Promise<Payment | null> {
-    if (impUid) return this.lookup(impUid);
+    if (impUid) return this.lookup(impUid, answersClaim(claimedStatus));
     // The redirect may carry no imp_uid (pre-validation failed, some PGs): take the order's newest payment.
     if (merchantUid)
       return this.client.findPaymentByMerchantUid(merchantUid, {
@@ -247,18 +261,43 @@ export class PaymentVerificationService {
     return Promise.resolve(null);
   }
 
-  /** A lookup that started after this call: concurrent callers share the next one, never an older one. */
-  private lookup(impUid: string): Promise<Payment | null> {
+  /**
+   * A lookup that started after this call: concurrent callers share the next
+   * one, never an older one, unless `answers` accepts the one in flight.
+   */
+  private lookup(
+    impUid: string,
+    answers?: (payment: Payment | null) => boolean,
+  ): Promise<Payment | null> {
     // Test-channel payments are fetched too, so that they are refused by name instead of looking unknown.
-    return this.lookups.lookup(impUid, () =>
-      this.client
-        .getPayment(impUid, { includeSandbox: true })
-        .catch((error: unknown) => {
-          if (error instanceof IamportNotFoundError) return null;
-          throw error;
-        }),
+    return this.lookups.lookup(
+      impUid,
+      () =>
+        this.client
+          .getPayment(impUid, { includeSandbox: true })
+          .catch((error: unknown) => {
+            if (error instanceof IamportNotFoundError) return null;
+            throw error;
+          }),
+      answers,
     );
   }
+}
+
+/**
+ * Whether a lookup already under way may answer a notification that claims
+ * `claimed`: only a payment iamport already reports `paid` answers a claim of
+ * `paid` (the redirect and its webhook arrive together, and would otherwise
+ * cost two lookups). A paid payment changes only by a refund, and a refund's
+ * notification says `cancelled`, which always gets a fresh lookup, as does
+ * every other claim: a second partial refund is `cancelled` again, and a
+ * `ready` may become `paid` any moment.
+ */
+function answersClaim(
+  claimed: string | null | undefined,
+): ((payment: Payment | null) => boolean) | undefined {
+  if (claimed !== 'paid') return undefined;
+  return (payment) => payment?.status === 'paid';
 }
 
 function flagged(decision: Decision, refusal: string): Decision {

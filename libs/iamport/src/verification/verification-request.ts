@@ -7,4 +7,10 @@ export interface VerificationRequest {
   /** When given, it must be the payment's own merchant_uid; when alone, the newest payment of it is fetched. */
   merchantUid?: string | null;
   source: VerificationSource;
+  /**
+   * What the notification says the payment now is (the webhook's `status`;
+   * `paid` for a redirect with `imp_success=true`). Never trusted: it only
+   * lets a lookup already under way answer this request (see `answersClaim`).
+   */
+  claimedStatus?: string | null;
 }
