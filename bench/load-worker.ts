@@ -68,6 +68,7 @@ interface CpuReading {
   app: number | null;
   simulator: number | null;
   postgres: Map<number, number> | null;
+  mariadb: number | null;
   machine: number;
 }
 
@@ -82,6 +83,7 @@ function readCpu(): CpuReading {
     postgres: watch?.postgresDatabase
       ? postgresCpuByPid(watch.postgresDatabase)
       : null,
+    mariadb: watch?.mariadbServer ? cpuTimeMs(watch.mariadbServer) : null,
     machine: machineCpuMs().busy,
   };
 }
@@ -96,17 +98,24 @@ function shares(before: CpuReading, after: CpuReading): CpuShares {
     before.postgres && after.postgres
       ? (postgresCpuBetween(before.postgres, after.postgres) / elapsed) * 100
       : null;
+  const mariadb = percent(before.mariadb, after.mariadb);
   const loadGenerator = percent(before.own, after.own) ?? 0;
   const machine = percent(before.machine, after.machine) ?? 0;
   return {
     app,
     simulator,
     postgres,
+    mariadb,
     loadGenerator,
     machine,
     other: Math.max(
       0,
-      machine - (app ?? 0) - (simulator ?? 0) - (postgres ?? 0) - loadGenerator,
+      machine -
+        (app ?? 0) -
+        (simulator ?? 0) -
+        (postgres ?? 0) -
+        (mariadb ?? 0) -
+        loadGenerator,
     ),
   };
 }

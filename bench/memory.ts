@@ -1,5 +1,5 @@
 /**
- * `npm run bench:memory [-- --db=postgres|sqlite --total=100000 --chunk=5000 --fresh=0.1 --adapter=express --latency=0]`
+ * `npm run bench:memory [-- --db=postgres|sqlite|mariadb --total=100000 --chunk=5000 --fresh=0.1 --adapter=express --latency=0]`
  *
  * Does the module's memory stay flat? 100,000 webhooks against the sample app
  * (a share of them first webhooks of fresh payments, the rest duplicates of
@@ -18,7 +18,12 @@ import {
 } from './lib/apps.js';
 import { Args } from './lib/args.js';
 import { runBenchmark } from './lib/cleanup.js';
-import { countPaid, DATABASE_KINDS, freshDatabase } from './lib/databases.js';
+import {
+  countPaid,
+  DATABASE_KINDS,
+  DATABASE_LABELS,
+  freshDatabase,
+} from './lib/databases.js';
 import { type LoadRequest, runLoad, webhookRequest } from './lib/load.js';
 import { peakRss, rss } from './lib/processes.js';
 import {
@@ -176,7 +181,7 @@ await runBenchmark('bench-memory', async (workDirectory) => {
       total.toLocaleString('en-US'),
     ),
     '',
-    `${describeProvenance(origin)}. The sample app (module) on ${database === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${adapter}, ` +
+    `${describeProvenance(origin)}. The sample app (module) on ${DATABASE_LABELS[database!]}, ${adapter}, ` +
       `${latencyMs} ms upstream, ${connections} connections; ${fixed(total)} webhooks in chunks of ${fixed(chunk)}: ` +
       `${fixed(firstWebhooks)} first webhooks of fresh payments (one in ${fixed(1 / freshShare)}), the rest duplicates of ` +
       `${fixed(basePayments)} settled payments. RSS (VmRSS) read after every chunk; warm-up: the first ${fixed(warmup)} requests. ` +

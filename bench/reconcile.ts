@@ -1,5 +1,5 @@
 /**
- * `npm run bench:reconcile [-- --sizes=10000,50000,100000 --db=postgres|sqlite --latency=0]`
+ * `npm run bench:reconcile [-- --sizes=10000,50000,100000 --db=postgres|sqlite|mariadb --latency=0]`
  *
  * Reconciliation at scale: for each size, a fresh database with that many
  * pending orders (bulk SQL) whose paid payments exist at the simulator
@@ -24,6 +24,7 @@ import { runBenchmark } from './lib/cleanup.js';
 import {
   countPaid,
   DATABASE_KINDS,
+  DATABASE_LABELS,
   type DatabaseKind,
   freshDatabase,
   insertPendingOrders,
@@ -32,6 +33,7 @@ import {
 import { inParallel, type SimulatorControl } from './lib/http.js';
 import {
   cpuTimeMs,
+  mariadbServerPid,
   peakRss,
   PostgresCpuTracker,
   startNode,
@@ -70,7 +72,12 @@ interface SizeResult {
   paidAfter: number;
   exitCode: number | null;
   peakRssBytes: number | null;
-  cpuMs: { command: number | null; postgres: number | null };
+  cpuMs: {
+    command: number | null;
+    postgres: number | null;
+    /** The whole MariaDB server process (absent in runs saved before). */
+    mariadb?: number | null;
+  };
   setupMs: number;
 }
 
@@ -101,7 +108,7 @@ await runBenchmark('bench-reconcile', async (workDirectory) => {
     '# Reconciliation',
     '',
     `${describeProvenance(origin)}. \`node dist/apps/sample/main.js reconcile --older-than=0\` against ` +
-      `${database === 'postgres' ? 'PostgreSQL' : 'SQLite'} and the simulator (${latencyMs} ms upstream), every order pending ` +
+      `${DATABASE_LABELS[database!]} and the simulator (${latencyMs} ms upstream), every order pending ` +
       `with a paid payment of the same amount at the simulator; a fresh database and simulator per size. ${fixed(elapsedSeconds)} s in all.`,
     '',
     table(
@@ -116,7 +123,7 @@ await runBenchmark('bench-reconcile', async (workDirectory) => {
         'failed',
         'command wall ms',
         'command peak RSS MiB',
-        'CPU s command / PostgreSQL',
+        'CPU s command / database',
       ],
       results.map((r) => [
         fixed(r.orders),
@@ -131,7 +138,7 @@ await runBenchmark('bench-reconcile', async (workDirectory) => {
         fixed(r.failed),
         fixed(r.wallMs),
         mib(r.peakRssBytes),
-        `${fixed((r.cpuMs.command ?? Number.NaN) / 1000, 1)} / ${fixed((r.cpuMs.postgres ?? Number.NaN) / 1000, 1)}`,
+        `${fixed((r.cpuMs.command ?? Number.NaN) / 1000, 1)} / ${fixed((r.cpuMs.postgres ?? r.cpuMs.mariadb ?? Number.NaN) / 1000, 1)}`,
       ]),
       ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
@@ -231,6 +238,8 @@ async function runSize(
         ? new PostgresCpuTracker(new URL(fresh.url).pathname.slice(1))
         : null;
     tracker?.sample();
+    const mariadbPid = fresh.kind === 'mariadb' ? mariadbServerPid() : null;
+    const mariadbBefore = mariadbPid === null ? null : cpuTimeMs(mariadbPid);
     const result = await runCommand(
       env,
       workDirectory,
@@ -238,6 +247,7 @@ async function runSize(
       () => tracker?.sample(),
     );
     const after = await simulator.control.stats();
+    const mariadbAfter = mariadbPid === null ? null : cpuTimeMs(mariadbPid);
     const paidAfter = await countPaid(
       connection,
       orders.map((o) => o.merchantUid),
@@ -268,6 +278,10 @@ async function runSize(
       cpuMs: {
         command: result.cpuMs,
         postgres: tracker ? tracker.totalMs() : null,
+        mariadb:
+          mariadbBefore === null || mariadbAfter === null
+            ? null
+            : mariadbAfter - mariadbBefore,
       },
       setupMs,
     };

@@ -26,6 +26,7 @@ import { runBenchmark } from './lib/cleanup.js';
 import {
   countPaid,
   DATABASE_KINDS,
+  DATABASE_LABELS,
   type DatabaseConnection,
   type DatabaseKind,
   freshDatabase,
@@ -38,7 +39,12 @@ import {
   runLoad,
   webhookRequest,
 } from './lib/load.js';
-import { peakRss, resetPeakRss, waitForQuietMachine } from './lib/processes.js';
+import {
+  mariadbServerPid,
+  peakRss,
+  resetPeakRss,
+  waitForQuietMachine,
+} from './lib/processes.js';
 import {
   describeProvenance,
   RESULTS_DIR,
@@ -174,6 +180,7 @@ async function runGroup(
             database === 'postgres'
               ? new URL(fresh.url).pathname.slice(1)
               : null,
+          mariadbServer: database === 'mariadb' ? mariadbServerPid() : null,
           adapter,
           latencyMs,
           implementation,
@@ -249,6 +256,8 @@ interface CellContext {
   database: DatabaseKind;
   /** The PostgreSQL database's name (for its backends' CPU), or null. */
   postgresDatabase: string | null;
+  /** The local MariaDB server's pid (its CPU is the whole server's), or null. */
+  mariadbServer: number | null;
   adapter: Adapter;
   latencyMs: number;
   implementation: Implementation;
@@ -337,6 +346,7 @@ async function measureOnce(
         app: app.child.pid,
         simulator: simulator.child.pid,
         postgresDatabase: context.postgresDatabase,
+        mariadbServer: context.mariadbServer,
       },
     },
     context.workDirectory,
@@ -375,7 +385,7 @@ async function measureOnce(
   return cell;
 }
 
-/** "app 95 / sim 10 / pg 40 / load 15 / other 3 %" of one core. */
+/** "app 95 / sim 10 / pg 40 / load 15 / other 3 %" of one core ("maria" in place of "pg" on MariaDB). */
 function describeCpu(cell: Cell, short = false): string {
   const cpu = cell.load.cpu;
   if (!cpu) return '–';
@@ -383,6 +393,7 @@ function describeCpu(cell: Cell, short = false): string {
     ['app', cpu.app],
     ['sim', cpu.simulator],
     ['pg', cpu.postgres],
+    ['maria', cpu.mariadb ?? null],
     ['load', cpu.loadGenerator],
     ['other', cpu.other],
   ];
@@ -402,10 +413,7 @@ function pad(text: string, width: number): string {
 
 // ---------------------------------------------------------------- the report
 
-const DB_LABEL: Record<DatabaseKind, string> = {
-  sqlite: 'SQLite',
-  postgres: 'PostgreSQL',
-};
+const DB_LABEL = DATABASE_LABELS;
 
 function find(
   cells: Cell[],
@@ -539,7 +547,8 @@ function render(
       'failed: non-2xx answers + connection errors + timeouts. calls/payment: iamport API calls the simulator counted in the cell ' +
       '(getToken included) ÷ payments in the cell. paid: orders of the cell that are `paid` afterwards. ' +
       'peak: VmHWM of the app process during the cell. CPU: % of one core from the first request to the last answer ' +
-      "(200 % = both cores): the app, the simulator, PostgreSQL (the backends of the benchmark's database and the shared server processes), " +
+      "(200 % = both cores): the app, the simulator, the database server (PostgreSQL: the backends of the benchmark's database and the shared server processes; " +
+      'MariaDB: the whole `mariadbd` process, one process whose connections are threads, so other users of the server count too), ' +
       "the load generator, and everything else on the machine (other people's work on the same cores, mostly).",
   );
   out.push('');
@@ -559,7 +568,7 @@ function render(
         'calls/payment',
         'paid',
         'peak MiB',
-        'CPU % app / sim / [pg /] load / other',
+        'CPU % app / sim / [db /] load / other',
       ],
       cells.map((cell) => [
         SCENARIO_TITLES[cell.scenario],

@@ -18,7 +18,8 @@ export const IMPLEMENTATIONS: readonly Implementation[] = [
 ];
 
 const BENCH_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const REPO = resolve(BENCH_DIST, '..', '..');
+/** The repository (this file runs from `dist/bench/lib`). */
+export const REPO = resolve(BENCH_DIST, '..', '..');
 const SNAPSHOT = join(BENCH_DIST, 'snapshot');
 
 export const SIM_KEY = 'imp_key_test';
@@ -38,6 +39,9 @@ export function snapshotBuiltApps(): void {
     const target = join(SNAPSHOT, 'apps', app, 'main.js');
     mkdirSync(dirname(target), { recursive: true });
     copyFileSync(built, target);
+    // The source map too: `npm run bench:profile` maps the bundle's lines back to the sources.
+    if (existsSync(`${built}.map`))
+      copyFileSync(`${built}.map`, `${target}.map`);
   }
 }
 
@@ -90,6 +94,8 @@ export interface AppSettings {
   logDirectory: string;
   /** More environment (wins). */
   env?: NodeJS.ProcessEnv;
+  /** Options to `node` itself, before the script (`--cpu-prof`, …). */
+  nodeArgs?: string[];
 }
 
 /** The sample app (`module`) or a baseline, pointed at the simulator and the database. */
@@ -113,6 +119,7 @@ export async function startApp(settings: AppSettings): Promise<RunningApp> {
   const child = startNode({
     name,
     args: [
+      ...(settings.nodeArgs ?? []),
       settings.implementation === 'module'
         ? SAMPLE_MAIN
         : BASELINE_MAIN[settings.implementation],

@@ -3,15 +3,31 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
 
-export type DatabaseKind = 'sqlite' | 'postgres';
+export type DatabaseKind = 'sqlite' | 'postgres' | 'mariadb';
 
-export const DATABASE_KINDS: readonly DatabaseKind[] = ['sqlite', 'postgres'];
+export const DATABASE_KINDS: readonly DatabaseKind[] = [
+  'sqlite',
+  'postgres',
+  'mariadb',
+];
+
+/** For reports. */
+export const DATABASE_LABELS: Record<DatabaseKind, string> = {
+  sqlite: 'SQLite',
+  postgres: 'PostgreSQL',
+  mariadb: 'MariaDB',
+};
 
 /** The maintenance database of the local server: only CREATE/DROP DATABASE go through it. */
 export const ADMIN_POSTGRES_URL =
   process.env.BENCH_POSTGRES_URL ||
   'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** The local MariaDB server, no database: only CREATE/DROP DATABASE go through it. */
+export const ADMIN_MARIADB_URL =
+  process.env.BENCH_MARIADB_URL || 'mysql://root@127.0.0.1:3306/';
 
 /** A database made for one benchmark run, dropped afterwards (also on failure). */
 export interface BenchDatabase {
@@ -73,7 +89,14 @@ function uniqueName(): string {
 }
 
 export function freshDatabase(kind: DatabaseKind): Promise<BenchDatabase> {
-  return kind === 'sqlite' ? Promise.resolve(freshSqlite()) : freshPostgres();
+  switch (kind) {
+    case 'sqlite':
+      return Promise.resolve(freshSqlite());
+    case 'postgres':
+      return freshPostgres();
+    case 'mariadb':
+      return freshMariaDb();
+  }
 }
 
 /** Drops every database this process made and has not dropped yet. */
@@ -183,6 +206,86 @@ async function postgresConnection(url: string): Promise<DatabaseConnection> {
   };
 }
 
+/** mysql2's connection options from a `mysql://` or `mariadb://` URL (`database` when it names one). */
+function mariaDbOptions(url: string) {
+  const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  const database = decodeURIComponent(parsed.pathname.slice(1));
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 3306),
+    user: decodeURIComponent(parsed.username || 'root'),
+    password: decodeURIComponent(parsed.password),
+    ...(database ? { database } : {}),
+    connectTimeout: 5_000,
+  };
+}
+
+async function withMariaDbAdmin<T>(
+  work: (query: (sql: string) => Promise<unknown>) => Promise<T>,
+): Promise<T> {
+  let connection;
+  try {
+    connection = await createConnection(mariaDbOptions(ADMIN_MARIADB_URL));
+  } catch (error) {
+    throw new Error(
+      `MariaDB is not reachable (${error instanceof Error ? error.message : String(error)}); ` +
+        'start it, or set BENCH_MARIADB_URL to an admin URL (mysql://user:password@host:port/)',
+    );
+  }
+  try {
+    return await work((sql) => connection.query(sql));
+  } finally {
+    await connection.end();
+  }
+}
+
+/** As test/support/databases.ts makes them: utf8mb4, and a `mariadb://` URL unless BENCH_MARIADB_URL says otherwise. */
+async function freshMariaDb(): Promise<BenchDatabase> {
+  const name = uniqueName();
+  await withMariaDbAdmin((query) =>
+    query(
+      `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    ),
+  );
+  const url = new URL(ADMIN_MARIADB_URL);
+  url.pathname = `/${name}`;
+  if (!process.env.BENCH_MARIADB_URL) url.protocol = 'mariadb:';
+  let dropped = false;
+  const database: BenchDatabase = {
+    kind: 'mariadb',
+    url: url.toString(),
+    label: 'MariaDB',
+    connect: () => mariaDbConnection(url.toString()),
+    async drop() {
+      if (dropped) return;
+      dropped = true;
+      live.delete(database);
+      await withMariaDbAdmin((query) =>
+        query(`DROP DATABASE IF EXISTS \`${name}\``),
+      );
+    },
+  };
+  live.add(database);
+  return database;
+}
+
+async function mariaDbConnection(url: string): Promise<DatabaseConnection> {
+  const connection = await createConnection({
+    ...mariaDbOptions(url),
+    // As the sample app: UTC (TypeORM's `timezone: 'Z'`).
+    timezone: 'Z',
+    charset: 'utf8mb4',
+  });
+  return {
+    async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+      const [rows] = await connection.query(sql, params);
+      // A statement that returns no rows answers a ResultSetHeader.
+      return Array.isArray(rows) ? (rows as T[]) : [];
+    },
+    close: () => connection.end(),
+  };
+}
+
 export interface PendingOrder {
   merchantUid: string;
   amount: number;
@@ -196,8 +299,8 @@ export async function insertPendingOrders(
   createdAt: Date,
 ): Promise<void> {
   const at =
-    kind === 'sqlite'
-      ? // TypeORM's SQLite format: UTC, 'YYYY-MM-DD HH:MM:SS.SSS'.
+    kind === 'sqlite' || kind === 'mariadb'
+      ? // TypeORM's SQLite and MariaDB (timezone 'Z') format: UTC, 'YYYY-MM-DD HH:MM:SS.SSS'.
         createdAt.toISOString().replace('T', ' ').replace('Z', '')
       : createdAt.toISOString();
   const rowsPerStatement = 1_000;

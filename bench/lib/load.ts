@@ -22,6 +22,8 @@ export interface LoadSpec {
     simulator: number;
     /** The benchmark's PostgreSQL database (its backends and the shared server processes), or null. */
     postgresDatabase: string | null;
+    /** The local MariaDB server's pid (the whole server), or null/absent. */
+    mariadbServer?: number | null;
   };
 }
 
@@ -30,6 +32,8 @@ export interface CpuShares {
   app: number | null;
   simulator: number | null;
   postgres: number | null;
+  /** The MariaDB server (every thread of it); absent in runs saved before MariaDB was measured. */
+  mariadb?: number | null;
   loadGenerator: number;
   /** Every process of the machine. */
   machine: number;

@@ -260,6 +260,24 @@ export class PostgresCpuTracker {
   }
 }
 
+/**
+ * The local MariaDB server (`mariadbd`, or `mysqld` on older versions), or
+ * null when none runs here. It is one process, its connections threads: its
+ * CPU is the whole server's, other users' work on it included.
+ */
+export function mariadbServerPid(): number | null {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const name = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (name === 'mariadbd' || name === 'mysqld') return Number(entry);
+    } catch {
+      // gone
+    }
+  }
+  return null;
+}
+
 /** CPU time of this process and every child it started, in ms. */
 export function ownCpuTimeMs(): number {
   const self = process.cpuUsage();

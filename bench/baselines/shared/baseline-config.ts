@@ -33,13 +33,21 @@ export function readBaselineConfig(
 }
 
 /**
- * The same connection settings as the sample app (a `postgres://` URL, or a
+ * The same connection settings as the sample app (a `postgres://` URL, a
+ * `mysql://` or `mariadb://` URL through mysql2 in UTC and utf8mb4, or a
  * SQLite file in WAL mode with a busy timeout), no entities: the baselines
  * write plain SQL into the sample app's `orders` table.
  */
 export function databaseOptions(databaseUrl: string): DataSourceOptions {
   if (/^postgres(ql)?:\/\//.test(databaseUrl))
     return { type: 'postgres', url: databaseUrl };
+  if (/^(mysql|mariadb):\/\//.test(databaseUrl))
+    return {
+      type: 'mysql',
+      url: databaseUrl.replace(/^mariadb:/, 'mysql:'),
+      timezone: 'Z',
+      charset: 'utf8mb4',
+    };
   return {
     type: 'better-sqlite3',
     database: databaseUrl.replace(/^sqlite:(\/\/)?/, ''),
