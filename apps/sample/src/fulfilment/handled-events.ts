@@ -66,6 +66,8 @@ export class HandledEvents {
     const { rows } = await this.sql.run<{ journaled: number | string }>(
       `WITH journal AS (${journal.sql} ON CONFLICT (event_id, handler) DO NOTHING RETURNING 1)${then} SELECT count(*) AS journaled FROM journal`,
       [...journal.values, ...(work?.values ?? [])],
+      undefined,
+      { prepare: true },
     );
     return Number(rows[0]?.journaled) === 1;
   }

@@ -82,6 +82,8 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
        LEFT JOIN orders o ON o.merchant_uid = ?
        LEFT JOIN iamport_payments p ON p.imp_uid = ?`,
       [merchantUid, impUid],
+      undefined,
+      { prepare: true },
     );
     const row = rows[0] ?? {};
     const order = unprefixed<OrderRow>('o', row);
@@ -159,6 +161,9 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
     await this.sql.run(
       `WITH ${parts.map((part) => `${part.name} AS (${part.statement.sql} RETURNING 1)`).join(', ')} SELECT ${written} AS written`,
       parts.flatMap((part) => part.statement.values),
+      undefined,
+      // A few shapes only: with or without a move, an insert or an update, with or without an event.
+      { prepare: true },
     );
   }
 

@@ -155,7 +155,9 @@ export function createWebhookController(path: string): Type<unknown> {
           impUid: body.imp_uid,
           merchantUid: body.merchant_uid ?? null,
           source: 'webhook',
-          claimedStatus: body.status ?? null,
+          // A refund's notice carries a cancellation_id: whatever its status word (a partial refund
+          // may read `paid` with some PGs, it is not documented), it always gets a fresh lookup.
+          claimedStatus: body.cancellation_id ? null : (body.status ?? null),
         });
       } catch (error) {
         this.logger.error(
