@@ -76,6 +76,8 @@ interface Settings {
   implementations: Implementation[];
   /** `--metrics=on|off`: the module app's OpenTelemetry metrics SDK (`METRICS_ENABLED`); runs saved before it had it on. */
   metrics?: 'on' | 'off';
+  /** `--pool`: `DATABASE_POOL_SIZE` of all three apps alike (PostgreSQL, MariaDB); runs saved before it had 10. */
+  poolSize?: number;
 }
 
 /** One measured cell: one implementation, one scenario, one latency, one database, one adapter. */
@@ -115,6 +117,7 @@ function readSettings(argv: string[]): Settings {
     'impl',
     'name',
     'metrics',
+    'pool',
   ]);
   const quick = args.flag('quick');
   const name = args.text('name', quick ? 'quick' : 'latest');
@@ -135,6 +138,7 @@ function readSettings(argv: string[]): Settings {
     latencies: args.numbers('latency', quick ? [30] : [0, 30]),
     implementations: args.choices('impl', IMPLEMENTATIONS, IMPLEMENTATIONS),
     metrics: args.choice('metrics', ['on', 'off'] as const, 'on'),
+    poolSize: args.number('pool', 20),
   };
 }
 
@@ -157,17 +161,24 @@ async function runGroup(
       adapter,
       logDirectory: workDirectory,
     };
+    const pool = { DATABASE_POOL_SIZE: String(settings.poolSize ?? 10) };
     // The sample app first: its migrations make the schema the baselines write into,
     // and its POST /orders makes every order, whichever app is measured.
     const shop = await startApp({
       ...common,
       implementation: 'module',
-      env: { METRICS_ENABLED: settings.metrics === 'off' ? 'false' : 'true' },
+      env: {
+        ...pool,
+        METRICS_ENABLED: settings.metrics === 'off' ? 'false' : 'true',
+      },
     });
     apps.set('module', shop);
     for (const implementation of settings.implementations) {
       if (implementation !== 'module')
-        apps.set(implementation, await startApp({ ...common, implementation }));
+        apps.set(
+          implementation,
+          await startApp({ ...common, implementation, env: pool }),
+        );
     }
     connection = await fresh.connect();
     for (const [index, latencyMs] of settings.latencies.entries()) {
@@ -460,7 +471,8 @@ function render(
   out.push(
     `${describeProvenance(origin)}. ${settings.payments} payments per cell, ${settings.connections} connections, ` +
       `${settings.warmupPayments} warm-up payments per app and group, ${fixed(elapsedSeconds)} s in all; ` +
-      `the module's metrics SDK ${settings.metrics ?? 'on'} (\`--metrics\`). ` +
+      `the module's metrics SDK ${settings.metrics ?? 'on'} (\`--metrics\`); ` +
+      `a pool of ${settings.poolSize ?? 10} database connections per app on PostgreSQL and MariaDB, the same for all three (\`--pool\`). ` +
       '`module` is the sample app (the module, its TypeORM adapters, outbox, notification log and fulfilment handler); ' +
       '`naive` and `floor` are the baselines in `bench/baselines/`.',
   );

@@ -142,6 +142,7 @@ function baseEnv(): NodeJS.ProcessEnv {
     if (
       name.startsWith('IAMPORT_') ||
       name === 'DATABASE_URL' ||
+      name === 'DATABASE_POOL_SIZE' ||
       name === 'PORT' ||
       name === 'HTTP_ADAPTER' ||
       name.startsWith('npm_')

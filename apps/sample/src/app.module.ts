@@ -28,7 +28,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot({
-          ...databaseOptions(config.databaseUrl, DEFAULT_SQLITE_FILE),
+          ...databaseOptions(
+            config.databaseUrl,
+            DEFAULT_SQLITE_FILE,
+            config.databasePoolSize,
+          ),
           migrationsRun: config.migrationsRun,
         }),
         IamportModule.forRootAsync({

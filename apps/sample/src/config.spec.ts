@@ -27,6 +27,15 @@ describe('readConfig', () => {
     );
   });
 
+  it('sizes the database pool: 10 by default, 1 to 1000 connections', () => {
+    expect(readConfig({}).databasePoolSize).toBe(10);
+    expect(readConfig({ DATABASE_POOL_SIZE: '20' }).databasePoolSize).toBe(20);
+    for (const bad of ['0', '1001', '2.5', 'many'])
+      expect(() => readConfig({ DATABASE_POOL_SIZE: bad })).toThrow(
+        `DATABASE_POOL_SIZE must be a number of connections from 1 to 1000 (got ${bad})`,
+      );
+  });
+
   it('reads the admin token and where the bundled simulator listens and is reached', () => {
     const config = readConfig({
       ADMIN_TOKEN: 'a-long-random-token',

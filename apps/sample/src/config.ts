@@ -1,5 +1,6 @@
 import { IAMPORT_WEBHOOK_IPS } from 'nestjs-iamport';
 import { EnvReader } from './env-reader.js';
+import { DEFAULT_POOL_SIZE } from './persistence/database-options.js';
 
 /** The sample app's configuration, read once from the environment. */
 export interface SampleConfig {
@@ -8,6 +9,13 @@ export interface SampleConfig {
   /** How buyers' browsers reach this app (for m_redirect_url). */
   publicUrl: string;
   databaseUrl: string | undefined;
+  /**
+   * `DATABASE_POOL_SIZE`: connections per app instance on PostgreSQL and
+   * MariaDB (default 10). A first webhook holds one for each of its few
+   * statements in turn, so a busy instance wants more than the one or two a
+   * plain UPDATE needs.
+   */
+  databasePoolSize: number;
   /** Run pending migrations at start-up. */
   migrationsRun: boolean;
   iamport: {
@@ -73,6 +81,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
       '',
     ),
     databaseUrl: read.text('DATABASE_URL'),
+    databasePoolSize: read.wholeNumber(
+      'DATABASE_POOL_SIZE',
+      DEFAULT_POOL_SIZE,
+      'a number of connections from 1 to 1000',
+      1000,
+    ),
     migrationsRun: read.flag('DATABASE_MIGRATIONS_RUN', true),
     iamport: {
       apiUrl,
@@ -120,6 +134,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
     adminToken: read.text('ADMIN_TOKEN') ?? null,
     metricsEnabled: read.flag('METRICS_ENABLED', true),
   };
+  if (config.databasePoolSize === 0)
+    read.problems.push(
+      'DATABASE_POOL_SIZE must be a number of connections from 1 to 1000 (got 0)',
+    );
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
 }

@@ -12,7 +12,11 @@ export class FloorAppModule {
   static forConfig(config: BaselineConfig): DynamicModule {
     return {
       module: FloorAppModule,
-      imports: [TypeOrmModule.forRoot(databaseOptions(config.databaseUrl))],
+      imports: [
+        TypeOrmModule.forRoot(
+          databaseOptions(config.databaseUrl, config.poolSize),
+        ),
+      ],
       controllers: [PaymentsController],
       providers: [{ provide: BASELINE_CONFIG, useValue: config }],
     };

@@ -12,7 +12,11 @@ export class NaiveAppModule {
   static forConfig(config: BaselineConfig): DynamicModule {
     return {
       module: NaiveAppModule,
-      imports: [TypeOrmModule.forRoot(databaseOptions(config.databaseUrl))],
+      imports: [
+        TypeOrmModule.forRoot(
+          databaseOptions(config.databaseUrl, config.poolSize),
+        ),
+      ],
       controllers: [PaymentsController],
       providers: [{ provide: BASELINE_CONFIG, useValue: config }],
     };

@@ -9,6 +9,8 @@ export interface BaselineConfig {
   impKey: string;
   impSecret: string;
   httpAdapter: 'express' | 'fastify';
+  /** `DATABASE_POOL_SIZE`, as the sample app reads it (default 10). */
+  poolSize: number;
 }
 
 export const BASELINE_CONFIG = Symbol('BASELINE_CONFIG');
@@ -29,6 +31,7 @@ export function readBaselineConfig(
     impKey: required('IAMPORT_IMP_KEY'),
     impSecret: required('IAMPORT_IMP_SECRET'),
     httpAdapter: env.HTTP_ADAPTER === 'fastify' ? 'fastify' : 'express',
+    poolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
   };
 }
 
@@ -38,15 +41,19 @@ export function readBaselineConfig(
  * SQLite file in WAL mode with a busy timeout), no entities: the baselines
  * write plain SQL into the sample app's `orders` table.
  */
-export function databaseOptions(databaseUrl: string): DataSourceOptions {
+export function databaseOptions(
+  databaseUrl: string,
+  poolSize = 10,
+): DataSourceOptions {
   if (/^postgres(ql)?:\/\//.test(databaseUrl))
-    return { type: 'postgres', url: databaseUrl };
+    return { type: 'postgres', url: databaseUrl, poolSize };
   if (/^(mysql|mariadb):\/\//.test(databaseUrl))
     return {
       type: 'mysql',
       url: databaseUrl.replace(/^mariadb:/, 'mysql:'),
       timezone: 'Z',
       charset: 'utf8mb4',
+      poolSize,
     };
   return {
     type: 'better-sqlite3',

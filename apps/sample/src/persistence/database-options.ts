@@ -31,6 +31,9 @@ export const MIGRATIONS = [
   Products1764547200000,
 ];
 
+/** `pg`'s and `mysql2`'s own default. */
+export const DEFAULT_POOL_SIZE = 10;
+
 /**
  * `DATABASE_URL` picks the database: `postgres://…`, `mysql://…` or
  * `mariadb://…`; anything else (or nothing) is a SQLite file path, `:memory:`
@@ -39,6 +42,8 @@ export const MIGRATIONS = [
 export function databaseOptions(
   databaseUrl: string | undefined,
   defaultSqliteFile: string,
+  /** Connections of the pool on PostgreSQL and MariaDB (SQLite has one). */
+  poolSize = DEFAULT_POOL_SIZE,
 ): DataSourceOptions {
   const common = {
     entities: ENTITIES,
@@ -66,7 +71,7 @@ export function databaseOptions(
   }
   const protocol = new URL(url).protocol;
   if (protocol === 'postgres:' || protocol === 'postgresql:')
-    return { ...common, type: 'postgres', url };
+    return { ...common, type: 'postgres', url, poolSize };
   if (protocol === 'mysql:' || protocol === 'mariadb:') {
     return {
       ...common,
@@ -74,6 +79,7 @@ export function databaseOptions(
       url: url.replace(/^mariadb:/, 'mysql:'),
       timezone: 'Z',
       charset: 'utf8mb4',
+      poolSize,
     };
   }
   throw new Error(

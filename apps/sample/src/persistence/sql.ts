@@ -14,11 +14,15 @@ export interface SqlResult<Row> {
 
 /** What of `pg`'s pool (TypeORM's PostgreSQL driver's `master`) is used here. */
 interface PgPool {
+  connect(): Promise<PgClient>;
+}
+interface PgClient {
   query(config: {
     name?: string;
     text: string;
     values: unknown[];
   }): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  release(error?: Error): void;
 }
 
 // Named (prepared) statements stay on every connection of the pool: only fixed texts get a name.
@@ -81,12 +85,19 @@ export class Sql {
     const pool = (this.dataSource.driver as unknown as { master: PgPool })
       .master;
     const name = prepare ? this.nameOf(text) : undefined;
+    const client = await pool.connect();
+    let broken: unknown;
     try {
-      const result = await pool.query({ name, text, values: [...values] });
+      const result = await client.query({ name, text, values: [...values] });
       return { rows: result.rows as Row[], affected: result.rowCount ?? 0 };
     } catch (error) {
+      // An error the server answered (a conflict, say) leaves the connection usable: only
+      // another one (a lost socket) retires it. (`pool.query` would retire it for any error.)
+      if (!(error instanceof Error && 'severity' in error)) broken = error;
       // The same error as through TypeORM, so that callers tell conflicts apart the same way.
       throw new QueryFailedError(text, [...values], error as Error);
+    } finally {
+      client.release(broken as Error | undefined);
     }
   }
 

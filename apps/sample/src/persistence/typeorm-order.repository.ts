@@ -96,8 +96,8 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
 
   async commit(write: VerificationWrite): Promise<boolean> {
     try {
-      if (this.sql.postgres) await this.commitAsOneStatement(write);
-      else await this.commitInTransaction(write);
+      if (this.sql.postgres) return await this.commitAsOneStatement(write);
+      await this.commitInTransaction(write);
       return true;
     } catch (error) {
       // A record inserted by someone else first, or a deadlock between two writers: nothing was written.
@@ -125,46 +125,52 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
   }
 
   /**
-   * `WITH moved AS (UPDATE orders …), recorded AS (INSERT|UPDATE iamport_payments …),
-   * queued AS (INSERT INTO iamport_outbox …) SELECT …`: one statement, so one
-   * implicit transaction; it aborts itself (and so writes nothing) when a
-   * compare-and-set matched no row, and a record inserted first by another
-   * writer aborts it as a unique violation.
+   * `WITH moved AS (UPDATE orders …), recorded AS (INSERT|UPDATE
+   * iamport_payments …), queued AS (INSERT INTO iamport_outbox …) SELECT …`:
+   * one statement, so one implicit transaction. The record and the event are
+   * written only if the order moved, so the usual lost race (the redirect and
+   * the webhook of one payment, decided on the same read) writes nothing and
+   * is no error. The rare one left, an order that moved while its record had
+   * moved too, aborts the statement, and so undoes the move.
    */
-  private async commitAsOneStatement(write: VerificationWrite): Promise<void> {
-    const parts: Array<{ name: string; statement: Statement; cas: boolean }> =
-      [];
-    if (write.transition)
-      parts.push({
-        name: 'moved',
-        statement: move(write.transition),
-        cas: true,
-      });
-    parts.push({
-      name: 'recorded',
-      statement: store(write.record),
-      cas: write.record.version > 0,
-    });
-    if (write.event)
-      parts.push({
-        name: 'queued',
-        statement: enqueue(write.event),
-        cas: false,
-      });
-    const counts = parts
-      .filter((part) => part.cas)
-      .map((part) => `(SELECT count(*) FROM ${part.name})`);
-    const written =
-      counts.length === 0
-        ? '1'
-        : `CAST(CASE WHEN ${counts.map((count) => `${count} = 1`).join(' AND ')} THEN '1' ELSE '${LOST_RACE} ' || ${counts.join(" || ' ' || ")} END AS integer)`;
-    await this.sql.run(
-      `WITH ${parts.map((part) => `${part.name} AS (${part.statement.sql} RETURNING 1)`).join(', ')} SELECT ${written} AS written`,
-      parts.flatMap((part) => part.statement.values),
+  private async commitAsOneStatement(
+    write: VerificationWrite,
+  ): Promise<boolean> {
+    const record = store(write.record);
+    const recordOnly = `${record.sql}${write.record.version === 0 ? ' ON CONFLICT DO NOTHING' : ''}`;
+    if (!write.transition) {
+      const { rows } = await this.sql.run<{ written: number | string }>(
+        `WITH recorded AS (${recordOnly} RETURNING 1) SELECT count(*) AS written FROM recorded`,
+        record.values,
+        undefined,
+        { prepare: true },
+      );
+      return Number(rows[0]?.written) === 1;
+    }
+    const moved = move(write.transition);
+    const ifMoved = 'EXISTS (SELECT 1 FROM moved)';
+    const parts = [
+      `moved AS (${moved.sql} RETURNING 1)`,
+      write.record.version === 0
+        ? `recorded AS (${record.sql} WHERE ${ifMoved} ON CONFLICT DO NOTHING RETURNING 1)`
+        : `recorded AS (${record.sql} AND ${ifMoved} RETURNING 1)`,
+    ];
+    const values = [...moved.values, ...record.values];
+    if (write.event) {
+      const queued = enqueue(write.event);
+      parts.push(`queued AS (${queued.sql} WHERE ${ifMoved} RETURNING 1)`);
+      values.push(...queued.values);
+    }
+    const { rows } = await this.sql.run<{ written: number | string }>(
+      `WITH ${parts.join(', ')}
+       SELECT CASE WHEN m.n = 0 THEN 0 WHEN r.n = 1 THEN 1 ELSE CAST('${LOST_RACE} ' || r.n AS integer) END AS written
+       FROM (SELECT count(*) AS n FROM moved) m, (SELECT count(*) AS n FROM recorded) r`,
+      values,
       undefined,
-      // A few shapes only: with or without a move, an insert or an update, with or without an event.
+      // A few shapes only: an insert or an update of the record, with or without an event.
       { prepare: true },
     );
+    return Number(rows[0]?.written) === 1;
   }
 
   private run(statement: Statement, manager: EntityManager) {
@@ -214,7 +220,8 @@ function store(record: PaymentRecord): Statement {
   ];
   if (record.version === 0)
     return {
-      sql: 'INSERT INTO iamport_payments (merchant_uid, amount, cancelled_amount, currency, status, disposition, reason, imp_uid, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)',
+      // INSERT … SELECT, not VALUES: PostgreSQL's single-statement commit adds a WHERE to it.
+      sql: 'INSERT INTO iamport_payments (merchant_uid, amount, cancelled_amount, currency, status, disposition, reason, imp_uid, version, created_at, updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?',
       values: [...values, record.impUid, now, now],
     };
   return {
@@ -225,7 +232,7 @@ function store(record: PaymentRecord): Statement {
 
 function enqueue(event: OutboxEvent): Statement {
   return {
-    sql: 'INSERT INTO iamport_outbox (id, type, merchant_uid, imp_uid, payload, created_at, attempts) VALUES (?, ?, ?, ?, ?, ?, 0)',
+    sql: 'INSERT INTO iamport_outbox (id, type, merchant_uid, imp_uid, payload, created_at, attempts) SELECT ?, ?, ?, ?, ?, ?, 0',
     values: [
       event.id,
       event.type,

@@ -1,0 +1,209 @@
+import type {
+  IamportOrder,
+  OrderTransition,
+  OutboxEvent,
+  PaymentRecord,
+  VerificationWrite,
+} from 'nestjs-iamport';
+import { randomUUID } from 'node:crypto';
+import { TypeOrmOrderRepository } from '../../apps/sample/src/persistence/typeorm-order.repository.js';
+import { Sql } from '../../apps/sample/src/persistence/sql.js';
+import { DATABASE_KINDS, freshDatabase } from '../support/databases.js';
+import {
+  type SampleApp,
+  startSampleApp,
+} from '../support/sample-app.fixture.js';
+
+/**
+ * The sample's order port on each database, against the port's contract:
+ * `commit` writes the move, the record and the event all or nothing, each a
+ * compare-and-set (on PostgreSQL one statement, elsewhere a transaction).
+ */
+describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
+  let shop: SampleApp;
+  let orders: TypeOrmOrderRepository;
+  let sql: Sql;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    const database = await freshDatabase(kind);
+    drop = () => database.drop();
+    shop = await startSampleApp({ databaseUrl: database.url });
+    orders = shop.app.get(TypeOrmOrderRepository);
+    sql = shop.app.get(Sql);
+  });
+  afterAll(async () => {
+    await shop?.close();
+    await drop?.();
+  });
+
+  async function pendingOrder(): Promise<IamportOrder> {
+    const { merchant_uid } = await shop.createOrder({ amount: 12_000 });
+    return (await orders.findByMerchantUid(merchant_uid))!;
+  }
+
+  function paid(order: IamportOrder, impUid: string): OrderTransition {
+    return {
+      merchantUid: order.merchantUid,
+      expectedVersion: order.version,
+      to: 'paid',
+      impUid,
+      paidAt: new Date(),
+      failedAt: null,
+      cancelledAt: null,
+      cancelledAmount: 0,
+      virtualAccount: null,
+      reason: null,
+    };
+  }
+
+  function record(
+    order: IamportOrder,
+    impUid: string,
+    version = 0,
+  ): PaymentRecord {
+    return {
+      impUid,
+      merchantUid: order.merchantUid,
+      amount: order.amount,
+      cancelledAmount: 0,
+      currency: 'KRW',
+      status: 'paid',
+      disposition: 'settles_order',
+      reason: 'paid in full',
+      version,
+    };
+  }
+
+  function event(order: IamportOrder, impUid: string): OutboxEvent {
+    return {
+      id: randomUUID(),
+      type: 'paid',
+      merchantUid: order.merchantUid,
+      impUid,
+      payload: '{}',
+      createdAt: new Date(),
+    };
+  }
+
+  async function eventsOf(merchantUid: string): Promise<number> {
+    const { rows } = await sql.run<{ count: number | string }>(
+      'SELECT COUNT(*) AS count FROM iamport_outbox WHERE merchant_uid = ?',
+      [merchantUid],
+    );
+    return Number(rows[0].count);
+  }
+
+  it('writes the move, the record and the event together, once', async () => {
+    const order = await pendingOrder();
+    const impUid = `imp_${randomUUID().slice(0, 12)}`;
+    const write: VerificationWrite = {
+      transition: paid(order, impUid),
+      record: record(order, impUid),
+      event: event(order, impUid),
+    };
+    expect(await orders.commit(write)).toBe(true);
+    // The same decision again (a second instance that read the same versions): nothing written.
+    expect(await orders.commit({ ...write, event: event(order, impUid) })).toBe(
+      false,
+    );
+
+    const found = await orders.findOrderAndRecord(order.merchantUid, impUid);
+    expect(found.order).toMatchObject({
+      status: 'paid',
+      impUid,
+      version: order.version + 1,
+    });
+    expect(found.record).toMatchObject({ impUid, version: 1 });
+    expect(await eventsOf(order.merchantUid)).toBe(1);
+  });
+
+  it('undoes the move when the record was written by someone else meanwhile', async () => {
+    const order = await pendingOrder();
+    const impUid = `imp_${randomUUID().slice(0, 12)}`;
+    // Another instance recorded the payment (without moving the order) after our read.
+    expect(
+      await orders.commit({
+        transition: null,
+        record: record(order, impUid),
+        event: null,
+      }),
+    ).toBe(true);
+    expect(
+      await orders.commit({
+        transition: paid(order, impUid),
+        record: record(order, impUid),
+        event: event(order, impUid),
+      }),
+    ).toBe(false);
+    const found = await orders.findOrderAndRecord(order.merchantUid, impUid);
+    expect(found.order).toMatchObject({
+      status: 'pending',
+      version: order.version,
+    });
+    expect(found.record?.version).toBe(1);
+    expect(await eventsOf(order.merchantUid)).toBe(0);
+  });
+
+  it('updates a record only from the version it read', async () => {
+    const order = await pendingOrder();
+    const impUid = `imp_${randomUUID().slice(0, 12)}`;
+    const first = record(order, impUid);
+    expect(
+      await orders.commit({ transition: null, record: first, event: null }),
+    ).toBe(true);
+    const refunded = {
+      ...first,
+      status: 'cancelled' as const,
+      disposition: 'refunded' as const,
+    };
+    expect(
+      await orders.commit({
+        transition: null,
+        record: { ...refunded, version: 1 },
+        event: null,
+      }),
+    ).toBe(true);
+    // Decided on version 1, which is gone: refused.
+    expect(
+      await orders.commit({
+        transition: null,
+        record: { ...refunded, reason: 'stale', version: 1 },
+        event: null,
+      }),
+    ).toBe(false);
+    // A second insert of the same payment: refused.
+    expect(
+      await orders.commit({ transition: null, record: first, event: null }),
+    ).toBe(false);
+    expect(await orders.findPaymentRecord(impUid)).toMatchObject({
+      status: 'cancelled',
+      reason: 'paid in full',
+      version: 2,
+    });
+  });
+
+  it('reads an order and a record together, either of them missing', async () => {
+    const order = await pendingOrder();
+    const impUid = `imp_${randomUUID().slice(0, 12)}`;
+    expect(await orders.findOrderAndRecord('order_none', 'imp_none')).toEqual({
+      order: null,
+      record: null,
+    });
+    expect(await orders.findOrderAndRecord(order.merchantUid, impUid)).toEqual({
+      order,
+      record: null,
+    });
+    await orders.commit({
+      transition: null,
+      record: record(order, impUid),
+      event: null,
+    });
+    expect(await orders.findOrderAndRecord('order_none', impUid)).toEqual({
+      order: null,
+      record: { ...record(order, impUid), version: 1 },
+    });
+    expect(
+      await orders.findOrderAndRecord(order.merchantUid.toUpperCase(), impUid),
+    ).toMatchObject({ order: null });
+  });
+});
