@@ -75,6 +75,8 @@ class InMemoryOrders implements IamportOrderRepository {
   beforeCommit: (() => void) | null = null;
   /** A repository that matches merchant_uids case-insensitively (not trusted by the module). */
   matchLoosely = false;
+  /** The optional one-read method of the port: absent unless a test sets it. */
+  findOrderAndRecord?: IamportOrderRepository['findOrderAndRecord'];
 
   constructor(private readonly log: string[] = []) {}
 
@@ -664,6 +666,61 @@ describe('PaymentVerificationService', () => {
         merchantUid: 'ORDER-1',
         disposition: 'flagged',
       });
+    });
+  });
+
+  describe('one read of the order and the record', () => {
+    it('asks the repository once when it offers findOrderAndRecord', async () => {
+      const { service, iamport, orders } = setup();
+      orders.add(order());
+      iamport.add(payment());
+      const asked: string[] = [];
+      orders.findOrderAndRecord = async (
+        merchantUid: string,
+        impUid: string,
+      ) => {
+        asked.push(`${merchantUid} ${impUid}`);
+        return {
+          order: await orders.findByMerchantUid(merchantUid),
+          record: await orders.findPaymentRecord(impUid),
+        };
+      };
+      const findOrder = vi.spyOn(orders, 'findByMerchantUid');
+      const result = await service.verify({
+        impUid: 'imp_1',
+        source: 'webhook',
+      });
+      expect(result).toMatchObject({ outcome: 'paid', changed: true });
+      expect(asked).toEqual(['order-1 imp_1']);
+      // Only the repository's own implementation above called it.
+      expect(findOrder).toHaveBeenCalledTimes(1);
+    });
+
+    it('never takes the record of another imp_uid from a repository that matches loosely', async () => {
+      const { service, iamport, orders } = setup();
+      orders.add(order());
+      iamport.add(payment());
+      const loose: PaymentRecord = {
+        impUid: 'IMP_1',
+        merchantUid: 'order-1',
+        amount: 10_000,
+        cancelledAmount: 0,
+        currency: 'KRW',
+        status: 'paid',
+        disposition: 'settles_order',
+        reason: 'paid in full',
+        version: 1,
+      };
+      orders.findOrderAndRecord = async (merchantUid: string) => ({
+        order: await orders.findByMerchantUid(merchantUid),
+        record: loose,
+      });
+      const result = await service.verify({
+        impUid: 'imp_1',
+        source: 'webhook',
+      });
+      expect(result).toMatchObject({ outcome: 'paid', changed: true });
+      expect(orders.records.get('imp_1')).toMatchObject({ version: 1 });
     });
   });
 
