@@ -1335,6 +1335,32 @@ describe('decide', () => {
       });
     });
 
+    it('leaves alone an order that moved on since this forgery was refunded', () => {
+      for (const status of [
+        'failed',
+        'forgery_cancelled',
+        'forgery_flagged',
+      ] as const) {
+        const decision = decide({
+          order: order({ status, impUid: 'imp_100000000000' }),
+          payment: payment({
+            ...forged,
+            status: 'cancelled',
+            cancel_amount: 100,
+          }),
+          policy: cancelPolicy,
+          now: NOW,
+        });
+        expect(decision).toEqual({
+          outcome: 'forgery',
+          reason:
+            'paid 100 KRW, the order expects 10000 KRW; refunded before, the order has moved on',
+          transition: null,
+          refund: null,
+        });
+      }
+    });
+
     it('still refunds a forgery by another payment of an order whose forgery was recorded', () => {
       for (const status of ['forgery_cancelled', 'forgery_flagged'] as const) {
         const decision = decide({

@@ -257,6 +257,13 @@ function decideForged(facts: Facts): Decision {
     (order.status === 'forgery_cancelled' ||
       (order.status === 'forgery_flagged' && refund === null && remaining > 0));
   if (alreadyRecorded) return nothing('forgery', `${reason}; already recorded`);
+  // Refunded before, and the order has moved on with another payment since (a stale webhook, or
+  // reconciliation sweeping the order's payments): recording it again would repeat an old move.
+  if (remaining === 0 && !facts.ownPayment && order.status !== 'pending')
+    return nothing(
+      'forgery',
+      `${reason}; refunded before, the order has moved on`,
+    );
   const moneyBack = refund !== null || remaining === 0;
   const next = move(
     facts,
