@@ -485,6 +485,16 @@ describe('PaymentVerificationService', () => {
       expect(iamport.lookups).toEqual(['imp_1', 'imp_1']);
     });
 
+    it('look up again when the lookup under way finds no such payment', async () => {
+      const { iamport, run } = both('paid');
+      const results = await run();
+      expect(results.map((result) => result.outcome)).toEqual([
+        'not_found',
+        'not_found',
+      ]);
+      expect(iamport.lookups).toEqual(['imp_1', 'imp_1']);
+    });
+
     it('look up again for a webhook that claims nothing', async () => {
       const { iamport, run } = both(null);
       iamport.add(payment());
