@@ -63,11 +63,9 @@ export class HandledEvents {
     const then = work
       ? `, work AS (${work.sql} AND EXISTS (SELECT 1 FROM journal) RETURNING 1)`
       : '';
-    const { rows } = await this.sql.run<{ journaled: number | string }>(
+    const { rows } = await this.sql.prepared<{ journaled: number | string }>(
       `WITH journal AS (${journal.sql} ON CONFLICT (event_id, handler) DO NOTHING RETURNING 1)${then} SELECT count(*) AS journaled FROM journal`,
       [...journal.values, ...(work?.values ?? [])],
-      undefined,
-      { prepare: true },
     );
     return Number(rows[0]?.journaled) === 1;
   }

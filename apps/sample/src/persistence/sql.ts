@@ -27,6 +27,7 @@ interface PgClient {
 
 // Named (prepared) statements stay on every connection of the pool: only fixed texts get a name.
 const MOST_PREPARED = 64;
+const MOST_CACHED = 512;
 
 /**
  * Plain SQL for the statements every payment runs (TypeORM's query builder
@@ -39,7 +40,7 @@ export class Sql {
   readonly postgres: boolean;
   private readonly sqlite: boolean;
   private readonly texts = new Map<string, string>();
-  private readonly prepared = new Map<string, string>();
+  private readonly names = new Map<string, string>();
 
   constructor(readonly dataSource: DataSource) {
     this.postgres = dataSource.options.type === 'postgres';
@@ -49,18 +50,15 @@ export class Sql {
   /**
    * Runs one statement, inside `manager`'s transaction when one is given. On
    * PostgreSQL a statement outside a transaction goes to `pg`'s pool directly
-   * (TypeORM's query runner costs more CPU than the round trip), as a
-   * prepared statement when `prepare` says its text is one of a fixed few
-   * (the server then parses it once per connection, not once per payment).
+   * (TypeORM's query runner costs more CPU than the round trip).
    */
   async run<Row = Record<string, unknown>>(
     statement: string,
     values: readonly unknown[],
     manager?: EntityManager,
-    { prepare = false }: { prepare?: boolean } = {},
   ): Promise<SqlResult<Row>> {
     if (this.postgres && !manager)
-      return this.runOnPool<Row>(this.text(statement), values, prepare);
+      return this.runOnPool<Row>(this.text(statement), values, false);
     const runner = manager?.queryRunner ?? this.dataSource.createQueryRunner();
     try {
       const result = await runner.query(
@@ -75,6 +73,20 @@ export class Sql {
     } finally {
       if (runner !== manager?.queryRunner) await runner.release();
     }
+  }
+
+  /**
+   * `run` outside a transaction, for a statement whose text is one of a fixed
+   * few: on PostgreSQL a prepared statement, which the server parses once per
+   * connection, not once per payment.
+   */
+  prepared<Row = Record<string, unknown>>(
+    statement: string,
+    values: readonly unknown[],
+  ): Promise<SqlResult<Row>> {
+    return this.postgres
+      ? this.runOnPool<Row>(this.text(statement), values, true)
+      : this.run<Row>(statement, values);
   }
 
   private async runOnPool<Row>(
@@ -102,10 +114,10 @@ export class Sql {
   }
 
   private nameOf(text: string): string | undefined {
-    let name = this.prepared.get(text);
-    if (name === undefined && this.prepared.size < MOST_PREPARED) {
-      name = `sample_${this.prepared.size + 1}`;
-      this.prepared.set(text, name);
+    let name = this.names.get(text);
+    if (name === undefined && this.names.size < MOST_PREPARED) {
+      name = `sample_${this.names.size + 1}`;
+      this.names.set(text, name);
     }
     return name;
   }
@@ -121,7 +133,9 @@ export class Sql {
     if (text === undefined) {
       let index = 0;
       text = statement.replace(/\?/g, () => `$${++index}`);
-      this.texts.set(statement, text);
+      // Batched statements differ with their size (and group commits with their mix): only the
+      // first few hundred texts are kept, so that the cache cannot grow with the traffic.
+      if (this.texts.size < MOST_CACHED) this.texts.set(statement, text);
     }
     return text;
   }

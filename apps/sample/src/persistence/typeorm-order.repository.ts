@@ -76,14 +76,12 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
     merchantUid: string,
     impUid: string,
   ): Promise<OrderAndRecord> {
-    const { rows } = await this.sql.run<Record<string, unknown>>(
+    const { rows } = await this.sql.prepared<Record<string, unknown>>(
       `SELECT ${prefixed('o', ORDER_COLUMNS)}, ${prefixed('p', RECORD_COLUMNS)}
        FROM (SELECT 1 AS wanted) AS wanted
        LEFT JOIN orders o ON o.merchant_uid = ?
        LEFT JOIN iamport_payments p ON p.imp_uid = ?`,
       [merchantUid, impUid],
-      undefined,
-      { prepare: true },
     );
     const row = rows[0] ?? {};
     const order = unprefixed<OrderRow>('o', row);
@@ -139,11 +137,9 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
     const record = store(write.record);
     const recordOnly = `${record.sql}${write.record.version === 0 ? ' ON CONFLICT DO NOTHING' : ''}`;
     if (!write.transition) {
-      const { rows } = await this.sql.run<{ written: number | string }>(
+      const { rows } = await this.sql.prepared<{ written: number | string }>(
         `WITH recorded AS (${recordOnly} RETURNING 1) SELECT count(*) AS written FROM recorded`,
         record.values,
-        undefined,
-        { prepare: true },
       );
       return Number(rows[0]?.written) === 1;
     }
@@ -161,14 +157,12 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
       parts.push(`queued AS (${queued.sql} WHERE ${ifMoved} RETURNING 1)`);
       values.push(...queued.values);
     }
-    const { rows } = await this.sql.run<{ written: number | string }>(
+    // A few shapes only: an insert or an update of the record, with or without an event.
+    const { rows } = await this.sql.prepared<{ written: number | string }>(
       `WITH ${parts.join(', ')}
        SELECT CASE WHEN m.n = 0 THEN 0 WHEN r.n = 1 THEN 1 ELSE CAST('${LOST_RACE} ' || r.n AS integer) END AS written
        FROM (SELECT count(*) AS n FROM moved) m, (SELECT count(*) AS n FROM recorded) r`,
       values,
-      undefined,
-      // A few shapes only: an insert or an update of the record, with or without an event.
-      { prepare: true },
     );
     return Number(rows[0]?.written) === 1;
   }
