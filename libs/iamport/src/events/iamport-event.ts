@@ -4,6 +4,7 @@ import type {
   IamportOrder,
   OrderTransition,
 } from '../ports/order.repository.js';
+import type { PaymentApi } from '../verification/payment-gateway.js';
 import type { VerificationSource } from '../verification/verification-request.js';
 
 /** What a committed transition tells the application. */
@@ -17,6 +18,13 @@ export type IamportEventType =
 export interface IamportPaymentEvent {
   /** Unique per transition. */
   id: string;
+  /**
+   * The PortOne API the payment was made through. For `v2`, `impUid` is V2's
+   * `transactionId`, `merchantUid` its `paymentId`, and `payment` the V2
+   * payment in V1's shape (amount = `amount.total`, cancel_amount =
+   * `amount.cancelled`).
+   */
+  api: PaymentApi;
   type: IamportEventType;
   merchantUid: string;
   impUid: string;
@@ -52,6 +60,8 @@ export function serializeEvent(event: IamportPaymentEvent): string {
 /** Reads a stored event back, with its dates as dates again. */
 export function deserializeEvent(payload: string): IamportPaymentEvent {
   const event = JSON.parse(payload) as IamportPaymentEvent;
+  // Events stored before V2 existed carry no api: they are all V1's.
+  event.api ??= 'v1';
   const transition = event.transition;
   for (const key of ['paidAt', 'failedAt', 'cancelledAt'] as const) {
     if (transition[key]) transition[key] = new Date(transition[key]);

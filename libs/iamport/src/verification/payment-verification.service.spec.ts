@@ -332,6 +332,7 @@ describe('PaymentVerificationService', () => {
       expect(delivered).toHaveLength(1);
       expect(delivered[0]).toEqual({
         id: write.event!.id,
+        api: 'v1',
         type: 'paid',
         merchantUid: 'order-1',
         impUid: 'imp_1',

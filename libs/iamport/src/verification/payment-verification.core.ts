@@ -1,0 +1,340 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Payment } from '../client/iamport.types.js';
+import { IamportEventDelivery } from '../events/iamport-event-delivery.js';
+import {
+  countTransition,
+  observeVerification,
+} from '../observability/iamport-telemetry.js';
+import {
+  eventTypeOf,
+  type IamportPaymentEvent,
+  serializeEvent,
+} from '../events/iamport-event.js';
+import type { ResolvedIamportOptions } from '../iamport.options.js';
+import type {
+  IamportOrder,
+  IamportOrderRepository,
+  OrderTransition,
+} from '../ports/order.repository.js';
+import type { OutboxEvent } from '../ports/outbox.js';
+import type { PaymentRecord } from '../ports/payment-record.js';
+import { decide } from './decide.js';
+import type { Decision } from './decision.js';
+import { FreshLookups } from './fresh-lookup.js';
+import { isBehind } from './payment-facts.js';
+import { recordOf, sameRecord } from './payment-record.js';
+import type { PaymentApi, PaymentGateway } from './payment-gateway.js';
+import type { VerificationPolicy } from './verification-outcome.js';
+import type {
+  VerificationRequest,
+  VerificationSource,
+} from './verification-request.js';
+import type { VerificationResult } from './verification-result.js';
+
+// A write that loses a race is decided again on what is stored now; more
+// rounds than this means the order changes faster than it can be read.
+const MAX_ROUNDS = 8;
+
+/** Outcomes that say nothing about the payment itself: nothing is recorded for them. */
+const NOT_RECORDED = new Set(['merchant_uid_mismatch', 'sandbox_rejected']);
+
+/** A verification's result, and whether it wrote anything (for the telemetry). */
+interface Settled {
+  result: VerificationResult;
+  committed: boolean;
+}
+
+/**
+ * The only way an order changes, for both PortOne APIs (the gateway is the
+ * difference). Fetches the payment from PortOne (a lookup
+ * that started after the caller asked), loads the order by the payment's own
+ * merchant_uid and the module's record of the payment, decides, refunds when
+ * the decision says so, and writes the transition, the record and the event
+ * as a compare-and-set on exactly what it read; a lost race is read and
+ * decided again. Once committed, the handlers are told. Idempotent: calling
+ * it again for a settled payment changes nothing and runs no handler.
+ *
+ * Throws an `IamportError` when iamport cannot be asked, and whatever the
+ * repository throws when the database fails; the order is then untouched.
+ */
+export abstract class PaymentVerificationCore {
+  private readonly logger = new Logger('PaymentVerification');
+  private readonly lookups = new FreshLookups<Payment | null>();
+
+  protected constructor(
+    private readonly gateway: PaymentGateway,
+    private readonly orders: IamportOrderRepository,
+    private readonly options: Pick<
+      ResolvedIamportOptions,
+      'forgeryPolicy' | 'unknownOrderPolicy'
+    >,
+    private readonly delivery: IamportEventDelivery,
+  ) {}
+
+  verify(request: VerificationRequest): Promise<VerificationResult> {
+    return observeVerification(request, () => this.verifyOnce(request));
+  }
+
+  /**
+   * The second half of `verify`, for a payment already fetched from iamport
+   * (reconciliation looks payments up in lists). Never pass a payment that did
+   * not come from iamport's API.
+   */
+  settle(
+    fetched: Payment,
+    request: { merchantUid?: string | null; source: VerificationSource },
+    /** When the verification began (`performance.now()`), for the log line; default now. */
+    startedAt = performance.now(),
+  ): Promise<VerificationResult> {
+    return observeVerification(
+      // Stryker disable next-line all: telemetry, proved by observability/iamport-telemetry.spec.ts
+      {
+        source: request.source,
+        impUid: fetched.imp_uid,
+        merchantUid: fetched.merchant_uid,
+      },
+      () => this.settleOnce(fetched, request, startedAt),
+    );
+  }
+
+  private async verifyOnce(request: VerificationRequest): Promise<Settled> {
+    const startedAt = performance.now();
+    const payment = await this.fetchPayment(request);
+    if (payment === null) {
+      const result: VerificationResult = {
+        outcome: 'not_found',
+        merchantUid: request.merchantUid ?? null,
+        impUid: request.impUid || null,
+        order: null,
+        payment: null,
+        changed: false,
+        refundedAmount: 0,
+        refundRefused: null,
+        reason: `${this.gateway.api === 'v1' ? 'iamport' : 'PortOne'} knows no such payment`,
+      };
+      // Stryker disable next-line all: telemetry, proved by observability/iamport-telemetry.spec.ts
+      return { result, committed: false };
+    }
+    return this.settleOnce(payment, request, startedAt);
+  }
+
+  private async settleOnce(
+    fetched: Payment,
+    request: { merchantUid?: string | null; source: VerificationSource },
+    startedAt: number,
+  ): Promise<Settled> {
+    let payment = fetched;
+    let refundedAmount = 0;
+    let refusal: string | null = null;
+    // What the refund was for: a round decided after our own refund sees only a refunded payment.
+    let refundedFor: Decision | null = null;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const { order, stored } = await this.read(payment);
+      if (stored && isBehind(payment, stored)) {
+        // Another instance saw a newer state of this payment: decide on that, never on this one.
+        const newer = await this.lookup(this.gateway.lookupKeyOf(payment));
+        if (newer === null)
+          throw new Error(
+            `iamport no longer answers for ${payment.imp_uid}, recorded as ${stored.status}: nothing decided`,
+          );
+        payment = newer;
+        continue;
+      }
+      const decideOn = (current: Payment) =>
+        decide({
+          order,
+          payment: current,
+          policy: this.policy(refusal !== null),
+          claimedMerchantUid: request.merchantUid || null,
+          now: new Date(),
+        });
+      let decision = decideOn(payment);
+      // A refund is decided only on facts that never revert (the amount differs from the order's,
+      // another payment settled the order; under `unknownOrderPolicy: 'cancel'`, the shop has no
+      // such order, which assumes orders are stored before the payment window opens), so a refund
+      // made before a write that then loses the race is still right when the loop decides again.
+      if (decision.refund) {
+        const refunded = await this.gateway.refund(decision.refund, payment);
+        payment = refunded.payment;
+        refundedAmount += refunded.amount;
+        if (refunded.amount > 0) refundedFor = decision;
+        // iamport will not refund it (a paid virtual account needs the buyer's bank account):
+        // record it as flagged for a person, instead of failing on every retry.
+        refusal = refunded.refusal;
+        if (refusal) decision = flagged(decideOn(payment), refusal);
+      } else if (refusal) {
+        decision = flagged(decision, refusal);
+      }
+      const transition = order === null ? null : decision.transition;
+      const after =
+        order && transition ? afterTransition(order, transition) : order;
+      const reported =
+        transition === null && refundedFor ? refundedFor : decision;
+      const result: VerificationResult = {
+        outcome: reported.outcome,
+        merchantUid: payment.merchant_uid,
+        impUid: payment.imp_uid,
+        order: after,
+        payment,
+        changed: transition !== null || refundedAmount > 0,
+        refundedAmount,
+        refundRefused: refusal,
+        reason: reported.reason,
+      };
+      if (NOT_RECORDED.has(decision.outcome))
+        // Stryker disable next-line all: telemetry, proved by observability/iamport-telemetry.spec.ts
+        return { result, committed: false };
+      const record = recordOf(payment, after, decision, stored);
+      if (transition === null && sameRecord(stored, record))
+        // Stryker disable next-line all: telemetry, proved by observability/iamport-telemetry.spec.ts
+        return { result, committed: false };
+      const event =
+        after && transition
+          ? outboxEvent(
+              after,
+              payment,
+              transition,
+              request.source,
+              this.gateway.api,
+            )
+          : null;
+      if (await this.orders.commit({ transition, record, event })) {
+        // Stryker disable next-line all: telemetry, proved by observability/iamport-telemetry.spec.ts
+        if (transition) countTransition(order!.status, transition.to);
+        if (transition && event) {
+          // One line per settled payment at the default level: ids, outcome and source, never a secret.
+          this.logger.log(
+            `${after!.merchantUid}: ${decision.outcome} (${order!.status} → ${after!.status}) by ${payment.imp_uid}, from the ${request.source}, in ${Math.round(performance.now() - startedAt)} ms`,
+          );
+          await this.delivery.deliver(event);
+        }
+        // Stryker disable next-line all: telemetry, proved by observability/iamport-telemetry.spec.ts
+        return { result, committed: true };
+      }
+      // Another instance wrote the order or the record between our read and our write: decide again.
+    }
+    throw new Error(
+      `order ${payment.merchant_uid} kept changing during verification of ${payment.imp_uid}`,
+    );
+  }
+
+  private policy(refundRefused: boolean): VerificationPolicy {
+    return {
+      includeSandbox: this.gateway.acceptsTestPayments(),
+      forgeryPolicy: refundRefused ? 'flag' : this.options.forgeryPolicy,
+      unknownOrderPolicy: refundRefused
+        ? 'flag'
+        : this.options.unknownOrderPolicy,
+    };
+  }
+
+  /**
+   * The order with exactly the payment's merchant_uid (a repository that
+   * matches loosely is not trusted), and the payment's record.
+   */
+  private async read(
+    payment: Payment,
+  ): Promise<{ order: IamportOrder | null; stored: PaymentRecord | null }> {
+    const [order, stored] = this.orders.findOrderAndRecord
+      ? await this.orders
+          .findOrderAndRecord(payment.merchant_uid, payment.imp_uid)
+          .then((found) => [found.order, found.record] as const)
+      : await Promise.all([
+          this.orders.findByMerchantUid(payment.merchant_uid),
+          this.orders.findPaymentRecord(payment.imp_uid),
+        ]);
+    return {
+      order: order && order.merchantUid === payment.merchant_uid ? order : null,
+      stored: stored && stored.impUid === payment.imp_uid ? stored : null,
+    };
+  }
+
+  private fetchPayment({
+    impUid,
+    merchantUid,
+    claimedStatus,
+  }: VerificationRequest): Promise<Payment | null> {
+    const key = this.gateway.lookupKey({
+      impUid: impUid ?? null,
+      merchantUid: merchantUid ?? null,
+    });
+    if (key) return this.lookup(key, answersClaim(claimedStatus));
+    if (merchantUid) return this.gateway.findByOrder(merchantUid);
+    return Promise.resolve(null);
+  }
+
+  /**
+   * A lookup that started after this call: concurrent callers share the next
+   * one, never an older one, unless `answers` accepts the one in flight.
+   */
+  private lookup(
+    key: string,
+    answers?: (payment: Payment | null) => boolean,
+  ): Promise<Payment | null> {
+    return this.lookups.lookup(key, () => this.gateway.get(key), answers);
+  }
+}
+
+/**
+ * Whether a lookup already under way may answer a notification that claims
+ * `claimed`: only a payment iamport already reports `paid` answers a claim of
+ * `paid` (the redirect and its webhook arrive together, and would otherwise
+ * cost two lookups). A paid payment changes only by a refund, and a refund's
+ * notification says `cancelled`, which always gets a fresh lookup, as does
+ * every other claim: a second partial refund is `cancelled` again, and a
+ * `ready` may become `paid` any moment.
+ */
+function answersClaim(
+  claimed: string | null | undefined,
+): ((payment: Payment | null) => boolean) | undefined {
+  if (claimed !== 'paid') return undefined;
+  return (payment) => payment?.status === 'paid';
+}
+
+function flagged(decision: Decision, refusal: string): Decision {
+  const reason = `${decision.reason}; iamport refused the refund: ${refusal}`;
+  const transition = decision.transition && { ...decision.transition, reason };
+  return { ...decision, reason, transition };
+}
+
+function afterTransition(
+  order: IamportOrder,
+  transition: OrderTransition,
+): IamportOrder {
+  return {
+    ...order,
+    status: transition.to,
+    impUid: transition.impUid,
+    cancelledAmount: transition.cancelledAmount,
+    version: order.version + 1,
+  };
+}
+
+function outboxEvent(
+  order: IamportOrder,
+  payment: Payment,
+  transition: OrderTransition,
+  source: VerificationSource,
+  api: PaymentApi,
+): OutboxEvent {
+  const event: IamportPaymentEvent = {
+    id: randomUUID(),
+    api,
+    type: eventTypeOf(transition.to),
+    merchantUid: order.merchantUid,
+    impUid: payment.imp_uid,
+    order,
+    payment,
+    transition,
+    source,
+  };
+  return {
+    id: event.id,
+    type: event.type,
+    merchantUid: event.merchantUid,
+    impUid: event.impUid,
+    payload: serializeEvent(event),
+    createdAt: new Date(),
+  };
+}
