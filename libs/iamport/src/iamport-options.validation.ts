@@ -5,6 +5,11 @@ import {
   type IamportResultPages,
   type ResolvedIamportOptions,
 } from './iamport.options.js';
+import { isHttpUrl, isNonEmptyString } from './option-checks.js';
+import {
+  checkPortOneV2Options,
+  resolvePortOneV2Options,
+} from './v2/portone-v2-options.validation.js';
 
 /** Thrown at start-up, so that a missing key fails the boot and not the first payment. */
 export class IamportConfigurationError extends Error {
@@ -19,13 +24,19 @@ export function resolveIamportOptions(
 ): ResolvedIamportOptions {
   const raw: Partial<IamportModuleOptions> = options ?? {};
   const problems: string[] = [];
+  // V1 is on unless only V2 is configured (neither impKey nor impSecret given, and v2 given).
+  const v1 =
+    raw.v2 === undefined ||
+    raw.impKey !== undefined ||
+    raw.impSecret !== undefined;
   // The values themselves are never echoed: one of them is the secret.
-  if (!isNonEmptyString(raw.impKey))
+  if (v1 && !isNonEmptyString(raw.impKey))
     problems.push(
       'impKey is required (the REST API key of the iamport console)',
     );
-  if (!isNonEmptyString(raw.impSecret))
+  if (v1 && !isNonEmptyString(raw.impSecret))
     problems.push('impSecret is required (the REST API secret)');
+  if (raw.v2 !== undefined) checkPortOneV2Options(problems, raw.v2);
   if (
     !hasMethods(raw.orderRepository, [
       'findByMerchantUid',
@@ -140,8 +151,10 @@ export function resolveIamportOptions(
   return {
     ...IAMPORT_DEFAULTS,
     ...stripUndefined(valid),
-    impKey: valid.impKey,
-    impSecret: valid.impSecret,
+    impKey: v1 ? valid.impKey! : '',
+    impSecret: v1 ? valid.impSecret! : '',
+    v1,
+    v2: valid.v2 === undefined ? null : resolvePortOneV2Options(valid.v2),
     orderRepository: valid.orderRepository,
     apiBaseUrl: (valid.apiBaseUrl ?? IAMPORT_DEFAULTS.apiBaseUrl).replace(
       /\/+$/,
@@ -204,26 +217,12 @@ function checkInteger(
   }
 }
 
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.trim().length > 0;
-}
-
 function hasMethods(value: unknown, names: string[]): boolean {
   return (
     typeof value === 'object' &&
     value !== null &&
     names.every((name) => typeof (value as any)[name] === 'function')
   );
-}
-
-function isHttpUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

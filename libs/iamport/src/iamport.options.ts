@@ -4,6 +4,10 @@ import type { IamportPaymentLedger } from './ports/payment-ledger.js';
 import type { IamportOutbox } from './ports/outbox.js';
 import type { IamportReconciliationRepository } from './ports/reconciliation.repository.js';
 import type { ForgeryPolicy } from './verification/verification-outcome.js';
+import type {
+  PortOneV2Options,
+  ResolvedPortOneV2Options,
+} from './v2/portone-v2.options.js';
 
 /** Pages the buyer is sent to (HTTP 303) after the redirect was verified; `merchant_uid` and `outcome` are added to the query. */
 export interface IamportResultPages {
@@ -17,10 +21,18 @@ export interface IamportResultPages {
 
 /** What a merchant passes to `IamportModule.forRoot()` / `forRootAsync()`. */
 export interface IamportModuleOptions {
-  /** REST API key (console: 결제 연동 > 식별코드・API Keys > V1 API). */
-  impKey: string;
+  /**
+   * REST API key (console: 결제 연동 > 식별코드・API Keys > V1 API). Required
+   * unless only `v2` is given: V1 is then off and its routes answer 404.
+   */
+  impKey?: string;
   /** REST API secret. Never logged, never part of an error. */
-  impSecret: string;
+  impSecret?: string;
+  /**
+   * PortOne V2 (`PortOne.requestPayment`, signed webhooks): its routes verify
+   * V2 payments through the same rules, records and handlers. Omit it for V1 only.
+   */
+  v2?: PortOneV2Options;
   /** The merchant's orders, behind which verification works (see `IamportOrderRepository`). */
   orderRepository: IamportOrderRepository;
   /** Audit trail of every redirect and webhook. Default: a log line each (not durable). */
@@ -87,6 +99,7 @@ export interface IamportModuleOptions {
 }
 
 type OptionalOptions =
+  | 'v2'
   | 'tierCode'
   | 'resultPages'
   | 'webhookAllowList'
@@ -98,8 +111,14 @@ type OptionalOptions =
 export type ResolvedIamportOptions = Required<
   Omit<IamportModuleOptions, OptionalOptions>
 > &
-  Pick<IamportModuleOptions, Exclude<OptionalOptions, 'webhookAllowList'>> & {
+  Pick<
+    IamportModuleOptions,
+    Exclude<OptionalOptions, 'webhookAllowList' | 'v2'>
+  > & {
     webhookAllowList: ReadonlySet<string> | null;
+    /** Whether V1 is configured (`impKey`, `impSecret`); '' for both when it is not. */
+    v1: boolean;
+    v2: ResolvedPortOneV2Options | null;
   };
 
 export const IAMPORT_DEFAULTS = {

@@ -106,7 +106,7 @@ export type {
 export { IamportEventDelivery } from './events/iamport-event-delivery.js';
 
 // HTTP answers
-export type { RedirectAnswer } from './http/redirect.controller.js';
+export type { RedirectAnswer } from './http/redirect-reply.js';
 export type { RedirectOutcome } from './http/redirect-answer.js';
 export type { WebhookAnswer } from './http/webhook.controller.js';
 
