@@ -30,6 +30,8 @@ describe('resolveIamportOptions', () => {
       retryMaxDelayMs: 2000,
       tokenRefreshMarginMs: 60_000,
       includeSandbox: false,
+      v1: true,
+      v2: null,
     });
   });
 
@@ -110,5 +112,91 @@ describe('resolveIamportOptions', () => {
     expect(() => resolveIamportOptions(undefined)).toThrow(
       IamportConfigurationError,
     );
+  });
+
+  describe('PortOne V2', () => {
+    const webhookSecret = 'whsec_c2VjcmV0LXNpZ25pbmcta2V5LWZvci10ZXN0cw==';
+    const v2 = {
+      apiSecret: 'v2-api-secret',
+      storeId: 'store-1',
+      webhookSecret,
+    };
+
+    it('runs V2 alone: V1 is off and asks for no key', () => {
+      const resolved = resolveIamportOptions({ orderRepository, v2 });
+      expect(resolved.v1).toBe(false);
+      expect(resolved.impKey).toBe('');
+      expect(resolved.v2).toEqual({
+        apiSecret: 'v2-api-secret',
+        storeId: 'store-1',
+        webhookSecrets: [webhookSecret],
+        apiBaseUrl: 'https://api.portone.io',
+        allowTestChannel: false,
+      });
+    });
+
+    it('runs both side by side, two webhook secrets during a rotation', () => {
+      const resolved = resolveIamportOptions({
+        ...required,
+        v2: {
+          ...v2,
+          webhookSecret: [webhookSecret, 'c2Vjb25kLXNpZ25pbmcta2V5'],
+          apiBaseUrl: 'http://127.0.0.1:4010/v2/',
+          allowTestChannel: true,
+        },
+      });
+      expect(resolved.v1).toBe(true);
+      expect(resolved.v2).toMatchObject({
+        webhookSecrets: [webhookSecret, 'c2Vjb25kLXNpZ25pbmcta2V5'],
+        apiBaseUrl: 'http://127.0.0.1:4010/v2',
+        allowTestChannel: true,
+      });
+    });
+
+    it('a half-given V1 is still an error beside V2', () => {
+      expect(() =>
+        resolveIamportOptions({ orderRepository, impKey: 'key', v2 }),
+      ).toThrow(/impSecret is required/);
+    });
+
+    it('lists every V2 problem at once, and never a secret', () => {
+      let error: unknown;
+      try {
+        resolveIamportOptions({
+          orderRepository,
+          v2: {
+            apiSecret: '',
+            storeId: ' ',
+            webhookSecret: 'not base64 at all: sk_live_leaked!',
+            apiBaseUrl: 'ftp://x',
+            allowTestChannel: 'yes' as unknown as boolean,
+          },
+        });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(IamportConfigurationError);
+      const problems = (error as IamportConfigurationError).problems;
+      expect(problems).toEqual([
+        'v2.apiSecret is required (the V2 API secret of the PortOne console)',
+        'v2.storeId is required (store-…, shown in the PortOne console)',
+        'v2.webhookSecret must be the console secret as issued: whsec_ followed by base64, or the base64 alone',
+        'v2.apiBaseUrl must be an http(s) URL (got "ftp://x")',
+        'v2.allowTestChannel must be a boolean',
+      ]);
+      expect((error as Error).message).not.toContain('sk_live_leaked');
+    });
+
+    it('refuses three webhook secrets (the console keeps at most two)', () => {
+      expect(() =>
+        resolveIamportOptions({
+          orderRepository,
+          v2: {
+            ...v2,
+            webhookSecret: [webhookSecret, webhookSecret, webhookSecret],
+          },
+        }),
+      ).toThrow(/v2.webhookSecret is required/);
+    });
   });
 });
