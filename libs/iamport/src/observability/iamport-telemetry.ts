@@ -17,6 +17,7 @@ import {
 } from '@opentelemetry/api';
 import type { IamportOperation } from '../client/iamport.errors.js';
 import type { OutboxBacklog } from '../ports/outbox.js';
+import type { PortOneV2Operation } from '../v2/client/portone-v2.errors.js';
 import type { VerificationResult } from '../verification/verification-result.js';
 import type { VerificationSource } from '../verification/verification-request.js';
 import { OUT_OF_TIME, withinTime } from '../within-time.js';
@@ -59,12 +60,15 @@ export const IAMPORT_METRICS = {
   outboxOldestAge: 'iamport.outbox.oldest_age',
 } as const;
 
+/** A call the module makes: an iamport (V1) operation, or a PortOne V2 one prefixed `v2.`. */
+export type ObservedOperation = IamportOperation | `v2.${PortOneV2Operation}`;
+
 /** The names of the module's spans. */
 export const IAMPORT_SPANS = {
   /** Around `PaymentVerificationService.verify`/`settle`. */
   verify: 'iamport.verify',
-  /** Around one iamport call: `iamport.getPaymentByImpUid`, `iamport.getToken`, … */
-  call: (operation: IamportOperation) => `iamport.${operation}`,
+  /** Around one iamport call: `iamport.getPaymentByImpUid`, `iamport.getToken`, `iamport.v2.getPayment`, … */
+  call: (operation: ObservedOperation) => `iamport.${operation}`,
 } as const;
 
 // Histogram buckets for iamport's latency, in seconds: 5 ms to 10 s (a timeout with retries).
@@ -271,7 +275,7 @@ export interface CallObservation {
  * number of retries are recorded: never the URL's query, a header or a body.
  */
 export function observeCall<T>(
-  operation: IamportOperation,
+  operation: ObservedOperation,
   method: string,
   send: (seen: CallObservation) => Promise<T>,
 ): Promise<T> {

@@ -1,0 +1,126 @@
+import { Logger } from '@nestjs/common';
+import type { AxiosInstance } from 'axios';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelayMs } from '../../client/backoff.js';
+import {
+  type CallObservation,
+  observeCall,
+} from '../../observability/iamport-telemetry.js';
+import {
+  type AnsweredCall,
+  readAnswer,
+  type RawAnswer,
+  toTransportError,
+} from './portone-v2-answer.js';
+import { PortOneV2Error } from './portone-v2.errors.js';
+
+export interface PortOneV2CallSettings {
+  apiSecret: string;
+  apiBaseUrl: string;
+  timeoutMs: number;
+  maxRetries: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  maxAnswerBytes: number;
+}
+
+export interface PortOneV2Call extends AnsweredCall {
+  method: 'GET' | 'POST';
+  /** Path with its parameters already encoded. */
+  path: string;
+  query?: URLSearchParams;
+  body?: object;
+  /** Sent as `Idempotency-Key`, the same on every attempt of the call. */
+  idempotencyKey?: string;
+}
+
+const USER_AGENT = 'nestjs-iamport (PortOne V2 client)';
+
+/**
+ * Sends one V2 call: the secret, a timeout per attempt, retries with backoff
+ * for calls that are safe to repeat (`repeatable`), the answer's size bounded
+ * and its shape checked. Each call is one span and one duration of the
+ * telemetry (`v2.<operationId>`), around all its attempts.
+ */
+export class PortOneV2Transport {
+  private readonly logger = new Logger('PortOneV2Client');
+
+  constructor(
+    private readonly axios: AxiosInstance,
+    private readonly settings: PortOneV2CallSettings,
+  ) {}
+
+  send<T>(
+    call: PortOneV2Call,
+    isExpected: (value: unknown) => value is T,
+  ): Promise<T> {
+    return observeCall(`v2.${call.operation}`, call.method, (seen) =>
+      this.withRetries(call, seen, async () =>
+        readAnswer(call, await this.exchange(call, seen), isExpected),
+      ),
+    );
+  }
+
+  private async withRetries<T>(
+    call: PortOneV2Call,
+    seen: CallObservation,
+    attemptOnce: () => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await attemptOnce();
+      } catch (error) {
+        const retry = error instanceof PortOneV2Error && error.retryable;
+        if (!retry || attempt >= this.settings.maxRetries) throw error;
+        const delayMs = backoffDelayMs(attempt, {
+          baseDelayMs: this.settings.retryBaseDelayMs,
+          maxDelayMs: this.settings.retryMaxDelayMs,
+        });
+        this.logger.warn(
+          `${error.message}; retry ${attempt + 1} of ${this.settings.maxRetries} in ${Math.round(delayMs)} ms`,
+        );
+        await sleep(delayMs);
+        seen.retries++;
+      }
+    }
+  }
+
+  private async exchange(
+    call: PortOneV2Call,
+    seen: CallObservation,
+  ): Promise<RawAnswer> {
+    const { timeoutMs, maxAnswerBytes } = this.settings;
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      Authorization: `PortOne ${this.settings.apiSecret}`,
+      'User-Agent': USER_AGENT,
+    };
+    if (call.body) headers['Content-Type'] = 'application/json';
+    if (call.idempotencyKey) headers['Idempotency-Key'] = call.idempotencyKey;
+    const query = call.query?.toString();
+    seen.httpStatus = null;
+    try {
+      const response = await this.axios.request<string>({
+        method: call.method,
+        url: `${this.settings.apiBaseUrl}${call.path}${query ? `?${query}` : ''}`,
+        data: call.body ? JSON.stringify(call.body) : undefined,
+        headers,
+        timeout: timeoutMs,
+        // axios's timeout is an idle timeout; the signal also bounds an answer that trickles in.
+        signal: AbortSignal.timeout(timeoutMs),
+        responseType: 'text',
+        transformResponse: (data: unknown) => data,
+        validateStatus: () => true,
+        maxRedirects: 0,
+        maxContentLength: maxAnswerBytes,
+      });
+      seen.httpStatus = response.status;
+      return {
+        httpStatus: response.status,
+        text: typeof response.data === 'string' ? response.data : '',
+      };
+    } catch (error) {
+      throw toTransportError(call, error, { timeoutMs, maxAnswerBytes });
+    }
+  }
+}
