@@ -133,11 +133,12 @@ export async function startModuleApp(
       ? await NestFactory.create<NestFastifyApplication>(
           TestAppModule,
           new FastifyAdapter({ trustProxy: settings.trustProxy ?? false }),
-          { logger, abortOnError: false },
+          { logger, abortOnError: false, rawBody: true },
         )
       : await NestFactory.create<NestExpressApplication>(TestAppModule, {
           logger,
           abortOnError: false,
+          rawBody: true,
         });
   if (settings.platform !== 'fastify')
     (app as NestExpressApplication).set(

@@ -23,10 +23,16 @@ import { PaymentPreparationService } from './preparation/payment-preparation.ser
 import { ReconciliationService } from './reconciliation/reconciliation.service.js';
 import { PaymentRefunder } from './verification/payment-refunder.js';
 import { PaymentVerificationService } from './verification/payment-verification.service.js';
+import { PortOneV2Client } from './v2/client/portone-v2.client.js';
+import { PortOneV2EnabledGuard } from './v2/http/portone-v2-enabled.guard.js';
+import { PortOneV2PreparationService } from './v2/portone-v2-preparation.service.js';
+import { PortOneV2VerificationService } from './v2/portone-v2-verification.service.js';
+import { PORTONE_V2_DEFAULTS } from './v2/portone-v2.options.js';
+import { IamportV1EnabledGuard } from './http/iamport-v1-enabled.guard.js';
 
 /**
- * iamport (PortOne V1) payments: the REST client, one verification path, and
- * the redirect and webhook routes that feed it.
+ * PortOne payments, V1 (iamport) and V2 side by side: the REST clients, one
+ * verification path, and the redirect and webhook routes that feed it.
  *
  * `IamportModule.forRoot({...})` or `IamportModule.forRootAsync({ useFactory, inject, imports })`.
  */
@@ -50,6 +56,25 @@ import { PaymentVerificationService } from './verification/payment-verification.
       inject: [IAMPORT_OPTIONS],
     },
     IamportClient,
+    {
+      provide: PortOneV2Client,
+      // Built even without `v2` options (its routes then answer 404), so that everything injects alike.
+      useFactory: (options: ResolvedIamportOptions) =>
+        new PortOneV2Client({
+          apiSecret: options.v2?.apiSecret ?? '',
+          storeId: options.v2?.storeId ?? null,
+          apiBaseUrl: options.v2?.apiBaseUrl ?? PORTONE_V2_DEFAULTS.apiBaseUrl,
+          timeoutMs: options.timeoutMs,
+          maxRetries: options.maxRetries,
+          retryBaseDelayMs: options.retryBaseDelayMs,
+          retryMaxDelayMs: options.retryMaxDelayMs,
+        }),
+      inject: [IAMPORT_OPTIONS],
+    },
+    PortOneV2VerificationService,
+    PortOneV2PreparationService,
+    PortOneV2EnabledGuard,
+    IamportV1EnabledGuard,
     IamportEventHandlers,
     IamportEventDelivery,
     PaymentRefunder,
@@ -65,6 +90,9 @@ import { PaymentVerificationService } from './verification/payment-verification.
   exports: [
     IamportClient,
     PaymentVerificationService,
+    PortOneV2Client,
+    PortOneV2VerificationService,
+    PortOneV2PreparationService,
     PaymentPreparationService,
     ReconciliationService,
     IamportEventDelivery,

@@ -57,6 +57,8 @@ export {
 
 // Verification
 export { PaymentVerificationService } from './verification/payment-verification.service.js';
+export { PaymentVerificationCore } from './verification/payment-verification.core.js';
+export type { PaymentApi } from './verification/payment-gateway.js';
 export { canApply, decide, type DecisionInput } from './verification/decide.js';
 export type { Decision, Refund } from './verification/decision.js';
 export type {
@@ -134,3 +136,37 @@ export {
 } from './client/iamport.client.js';
 export * from './client/iamport.errors.js';
 export type * from './client/iamport.types.js';
+
+// PortOne V2
+export type {
+  PortOneV2Options,
+  ResolvedPortOneV2Options,
+} from './v2/portone-v2.options.js';
+export { PORTONE_V2_DEFAULTS } from './v2/portone-v2.options.js';
+export {
+  PortOneV2VerificationService,
+  type PortOneV2VerificationRequest,
+} from './v2/portone-v2-verification.service.js';
+export { fromPortOneV2 } from './v2/portone-v2-payment.adapter.js';
+export { PortOneV2PreparationService } from './v2/portone-v2-preparation.service.js';
+export {
+  PortOneV2Client,
+  type CancelPaymentRequest as PortOneV2CancelRequest,
+  type ListPaymentsRequest as PortOneV2ListRequest,
+  type PortOneV2ClientSettings,
+  type PreRegisterPaymentRequest as PortOneV2PreRegisterRequest,
+} from './v2/client/portone-v2.client.js';
+export {
+  PortOneV2AuthError,
+  PortOneV2BadAnswerError,
+  PortOneV2ConflictError,
+  PortOneV2Error,
+  PortOneV2InvalidRequestError,
+  PortOneV2NotFoundError,
+  PortOneV2PgProviderError,
+  PortOneV2TimeoutError,
+  PortOneV2TransportError,
+  type PortOneV2Operation,
+} from './v2/client/portone-v2.errors.js';
+export type * from './v2/client/portone-v2.types.js';
+export type { PortOneV2WebhookAnswer } from './v2/http/portone-v2-webhook.controller.js';

@@ -41,8 +41,14 @@ export class NotificationRecorder {
   recordFailure(received: ReceivedNotification, error: unknown): Promise<void> {
     return this.log.record({
       ...received,
-      impUid: received.params.imp_uid || null,
-      merchantUid: received.params.merchant_uid || null,
+      // V1 names them imp_uid and merchant_uid; V2 transactionId (txId) and paymentId.
+      impUid:
+        received.params.imp_uid ||
+        received.params.transactionId ||
+        received.params.txId ||
+        null,
+      merchantUid:
+        received.params.merchant_uid || received.params.paymentId || null,
       outcome: 'unconfirmed',
       changed: false,
       // IamportError messages carry no secret; anything else is reduced to its class.

@@ -7,6 +7,7 @@ import {
   Req,
   Res,
   type Type,
+  UseGuards,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ResolvedIamportOptions } from '../iamport.options.js';
@@ -18,6 +19,7 @@ import {
   NotificationRecorder,
   type ReceivedNotification,
 } from './notification-recorder.js';
+import { IamportV1EnabledGuard } from './iamport-v1-enabled.guard.js';
 import { receivedParams } from './received-params.js';
 import { flagOf } from './redirect-answer.js';
 import { replyToRedirect } from './redirect-reply.js';
@@ -41,6 +43,7 @@ interface HttpRequest {
 export function createRedirectController(path: string): Type<unknown> {
   @Controller()
   @ApiTags('iamport')
+  @UseGuards(IamportV1EnabledGuard)
   class RedirectController {
     readonly logger = new Logger('IamportRedirect');
 

@@ -20,6 +20,7 @@ import {
   NotificationRecorder,
   type ReceivedNotification,
 } from './notification-recorder.js';
+import { IamportV1EnabledGuard } from './iamport-v1-enabled.guard.js';
 import { receivedParams } from './received-params.js';
 import {
   ApiBody,
@@ -54,6 +55,7 @@ export interface WebhookAnswer {
 export function createWebhookController(path: string): Type<unknown> {
   @Controller()
   @ApiTags('iamport')
+  @UseGuards(IamportV1EnabledGuard)
   class WebhookController {
     private readonly logger = new Logger('IamportWebhook');
 
