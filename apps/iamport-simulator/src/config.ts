@@ -1,3 +1,10 @@
+import {
+  V2_CONFIG_CHECKS,
+  V2_CONFIG_KEYS,
+  V2_DEFAULT_CONFIG,
+  type V2Config,
+} from './v2/config.js';
+
 export type WebhookFormat = 'json' | 'form';
 export type RedirectFlag = 'imp_success' | 'success' | 'none';
 /**
@@ -6,7 +13,8 @@ export type RedirectFlag = 'imp_success' | 'success' | 'none';
  */
 export type VbankRevokeCancelAmount = 'zero' | 'amount';
 
-export interface SimulatorConfig {
+/** V1 settings, then PortOne V2's (`v2*`, see v2/config.ts). */
+export interface SimulatorConfig extends V2Config {
   host: string;
   /**
    * How browsers reach the simulator when that is not `http://host:port`
@@ -56,7 +64,11 @@ export const DEFAULT_CONFIG: Readonly<SimulatorConfig> = Object.freeze({
   tokenExtendSeconds: 300,
   clockOffsetSeconds: 0,
   vbankRevokeCancelAmount: 'zero',
+  ...V2_DEFAULT_CONFIG,
 });
+
+/** The V1 keys: what /_sim/config shows and patches. */
+export type V1ConfigKey = Exclude<keyof SimulatorConfig, keyof V2Config>;
 
 type Check = (value: unknown) => string | null;
 
@@ -87,7 +99,7 @@ export const isHttpUrl = (value: unknown): boolean => {
   return protocol === 'http:' || protocol === 'https:';
 };
 
-const CHECKS: Record<keyof SimulatorConfig, Check> = {
+const CHECKS: Record<V1ConfigKey, Check> = {
   host: nonEmptyString,
   publicUrl: (value) =>
     value === null || isHttpUrl(value)
@@ -113,14 +125,16 @@ const CHECKS: Record<keyof SimulatorConfig, Check> = {
   vbankRevokeCancelAmount: oneOf('zero', 'amount'),
 };
 
-export const CONFIG_KEYS = Object.keys(CHECKS) as (keyof SimulatorConfig)[];
+export const CONFIG_KEYS = Object.keys(CHECKS) as V1ConfigKey[];
 
 /** Why `value` is not acceptable for `key`, or null when it is. */
 export function configValueProblem(
   key: keyof SimulatorConfig,
   value: unknown,
 ): string | null {
-  return CHECKS[key](value);
+  return key in CHECKS
+    ? CHECKS[key as V1ConfigKey](value)
+    : V2_CONFIG_CHECKS[key as keyof V2Config](value);
 }
 
 /** Defaults + options, validated; throws with every problem listed. */
@@ -131,7 +145,10 @@ export function resolveConfig(
   const problems: string[] = [];
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
-    if (!CONFIG_KEYS.includes(key as keyof SimulatorConfig)) {
+    if (
+      !CONFIG_KEYS.includes(key as V1ConfigKey) &&
+      !V2_CONFIG_KEYS.includes(key as keyof V2Config)
+    ) {
       problems.push(`${key}: unknown option`);
       continue;
     }

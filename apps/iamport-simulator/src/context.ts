@@ -5,6 +5,8 @@ import { PreparedStore } from './state/prepared-store.js';
 import { TokenStore } from './state/token-store.js';
 import { Stats } from './stats.js';
 import { Timers } from './timers.js';
+import { V2State } from './v2/state.js';
+import type { V2WebhookDelivery } from './v2/webhooks/sender.js';
 import { WebhookSender, type WebhookDelivery } from './webhook-sender.js';
 
 /** Everything a handler may read or change. One per running simulator. */
@@ -20,6 +22,8 @@ export interface SimContext {
   /** Delays of requests in progress (latency), stopped by close(). */
   readonly timers: Timers;
   readonly webhooks: WebhookSender;
+  /** PortOne V2: its own payments, tokens and signed webhooks. */
+  readonly v2: V2State;
   /** UNIX seconds on the API's clock (real clock + clockOffsetSeconds). */
   now(): number;
   reset(): void;
@@ -28,6 +32,7 @@ export interface SimContext {
 export function createContext(
   config: SimulatorConfig,
   onWebhookDelivery?: (delivery: WebhookDelivery) => void,
+  onV2WebhookDelivery?: (delivery: V2WebhookDelivery) => void,
 ): SimContext {
   const stats = new Stats();
   const faults = new FaultRegistry();
@@ -42,6 +47,11 @@ export function createContext(
     stats,
     timers,
     webhooks: new WebhookSender(config, stats, faults, onWebhookDelivery),
+    v2: new V2State(
+      config,
+      () => Date.now() + config.clockOffsetSeconds * 1000,
+      onV2WebhookDelivery,
+    ),
     now: () => Math.floor(Date.now() / 1000) + config.clockOffsetSeconds,
     reset() {
       context.payments.clear();
@@ -50,6 +60,7 @@ export function createContext(
       faults.clear();
       stats.reset();
       context.webhooks.reset();
+      context.v2.reset();
     },
   };
   return context;

@@ -19,6 +19,14 @@ const ENV: [string, keyof SimulatorConfig, Parser][] = [
   ['IAMPORT_SIM_LATENCY_MS', 'latencyMs', integer],
   ['IAMPORT_SIM_WEBHOOK_RETRIES', 'webhookRetries', integer],
   ['IAMPORT_SIM_VBANK_REVOKE_CANCEL_AMOUNT', 'vbankRevokeCancelAmount', text],
+  ['IAMPORT_SIM_V2_API_SECRET', 'v2ApiSecret', text],
+  ['IAMPORT_SIM_V2_STORE_ID', 'v2StoreId', text],
+  ['IAMPORT_SIM_V2_CHANNEL_KEY', 'v2ChannelKey', text],
+  ['IAMPORT_SIM_V2_CHANNEL_TYPE', 'v2ChannelType', text],
+  ['IAMPORT_SIM_V2_WEBHOOK_SECRET', 'v2WebhookSecret', text],
+  ['IAMPORT_SIM_V2_WEBHOOK_URL', 'v2WebhookUrl', text],
+  ['IAMPORT_SIM_V2_WEBHOOK_RETRIES', 'v2WebhookRetries', integer],
+  ['IAMPORT_SIM_V2_WEBHOOK_RETRY_UNIT_MS', 'v2WebhookRetryUnitMs', integer],
 ];
 
 export const MAIN_DEFAULT_PORT = 4010;

@@ -30,3 +30,31 @@ export {
   encodeParams,
   type CheckoutParams,
 } from './browser/checkout-params.js';
+export {
+  V2_DEFAULT_CONFIG,
+  type V2ChannelType,
+  type V2Config,
+} from './v2/config.js';
+export {
+  V2_PAYMENT_STATUSES,
+  type V2PaymentStatus,
+  type V2PaymentWebhook,
+} from './v2/payment.js';
+export type {
+  V2WebhookDelivery,
+  SigningFault as V2SigningFault,
+} from './v2/webhooks/sender.js';
+export { WEBHOOK_FAULTS as V2_WEBHOOK_FAULTS } from './v2/control/webhooks.js';
+export {
+  TRANSACTION_EVENTS as V2_TRANSACTION_EVENTS,
+  type TransactionEvent as V2TransactionEvent,
+} from './v2/webhooks/events.js';
+export {
+  encodeCheckoutRequest as encodeV2CheckoutRequest,
+  type V2CheckoutRequest,
+} from './v2/browser/request.js';
+export {
+  V2_DECLINED,
+  V2_USER_CLOSED,
+  type V2PaymentResponse,
+} from './v2/browser/checkout.js';

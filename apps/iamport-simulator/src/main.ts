@@ -8,6 +8,10 @@ async function main(): Promise<void> {
         console.log(
           `${d.at} webhook ${d.format} ${d.url} ${d.body} → ${d.dropped ? 'dropped' : (d.status ?? d.error)}`,
         ),
+      onV2WebhookDelivery: (d) =>
+        console.log(
+          `${d.at} webhook v2 ${d.webhookId} #${d.attempt} ${d.url} ${d.body} → ${d.status ?? d.error}`,
+        ),
     });
     console.log(`iamport simulator listening on ${simulator.url}`);
     const stop = (signal: string) => {

@@ -11,6 +11,7 @@ import { controlFaultRoutes } from './control/faults.js';
 import { controlPaymentRoutes } from './control/payments.js';
 import { controlWebhookRoutes } from './control/webhooks.js';
 import { Router } from './http/router.js';
+import { v2Routes } from './v2/routes.js';
 
 /** Literal routes first: `/payments/cancel` must not be read as an imp_uid. */
 export const createRouter = (): Router =>
@@ -27,4 +28,5 @@ export const createRouter = (): Router =>
     ...controlWebhookRoutes,
     ...controlFaultRoutes,
     ...controlAdminRoutes,
+    ...v2Routes,
   );

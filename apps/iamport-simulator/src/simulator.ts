@@ -4,6 +4,7 @@ import { resolveConfig, type SimulatorConfig } from './config.js';
 import { createContext } from './context.js';
 import { createDispatcher } from './http/dispatcher.js';
 import { createRouter } from './routes.js';
+import type { V2WebhookDelivery } from './v2/webhooks/sender.js';
 import type { WebhookDelivery } from './webhook-sender.js';
 
 export interface RunningSimulator {
@@ -14,7 +15,7 @@ export interface RunningSimulator {
   port: number;
   /** Live and mutable: changes apply to the next request. */
   config: SimulatorConfig;
-  /** Clears payments, tokens, prepared amounts, faults, stats and the webhook log; keeps config. */
+  /** Clears payments, tokens, prepared amounts, faults, stats and the webhook log (V1 and V2); keeps config. */
   reset(): void;
   /** Closes every socket, held ones included. */
   close(): Promise<void>;
@@ -23,6 +24,8 @@ export interface RunningSimulator {
 export interface SimulatorHooks {
   /** Called after every webhook attempt (main.ts prints them). */
   onWebhookDelivery?: (delivery: WebhookDelivery) => void;
+  /** Called after every PortOne V2 webhook attempt. */
+  onV2WebhookDelivery?: (delivery: V2WebhookDelivery) => void;
 }
 
 const LOOPBACK_ALIASES = new Set(['0.0.0.0', '::', '']);
@@ -32,7 +35,11 @@ export async function startSimulator(
   hooks: SimulatorHooks = {},
 ): Promise<RunningSimulator> {
   const config = resolveConfig(options);
-  const ctx = createContext(config, hooks.onWebhookDelivery);
+  const ctx = createContext(
+    config,
+    hooks.onWebhookDelivery,
+    hooks.onV2WebhookDelivery,
+  );
   const server = createServer(
     { keepAliveTimeout: 5_000 },
     createDispatcher(ctx, createRouter()),
@@ -62,6 +69,7 @@ export async function startSimulator(
       closing ??= new Promise<void>((resolve) => {
         ctx.timers.cancelAll();
         ctx.webhooks.stop();
+        ctx.v2.webhooks.stop();
         server.close(() => resolve());
         server.closeAllConnections();
       });

@@ -6,6 +6,9 @@ import type {
 import { requireToken } from '../api/auth.js';
 import type { SimContext } from '../context.js';
 import type { ApiOperation } from '../operations.js';
+import { requireV2Auth } from '../v2/api/auth.js';
+import { readV2Body } from '../v2/body.js';
+import { v2ErrorResponse } from '../v2/errors.js';
 import { readBody } from './body.js';
 import { applyFault, applyPaymentFault } from './fault-response.js';
 import { errorResponse, send } from './respond.js';
@@ -29,14 +32,20 @@ async function dispatch(
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
   const method = req.method ?? 'GET';
-  let surface: Surface = path.startsWith('/_sim/') ? 'control' : 'api';
+  let surface: Surface = path.startsWith('/_sim/')
+    ? 'control'
+    : path.startsWith('/v2/')
+      ? 'v2'
+      : 'api';
   try {
     const match = router.match(method, path);
     if (!match) throw new SimError(404, `No route for ${method} ${path}`);
     const { route, params } = match;
     surface = route.surface;
     if (route.operation) ctx.stats.count(route.operation);
-    const body = await readBody(req);
+    const body =
+      route.surface === 'v2' ? await readV2Body(req) : await readBody(req);
+    if (route.surface === 'v2' && route.auth) requireV2Auth(ctx, req.headers);
     if (route.surface === 'api') {
       if (ctx.config.latencyMs > 0)
         await ctx.timers.delay(ctx.config.latencyMs);
@@ -68,6 +77,9 @@ async function dispatch(
     }
     send(res, result);
   } catch (error) {
-    send(res, errorResponse(surface, error));
+    send(
+      res,
+      surface === 'v2' ? v2ErrorResponse(error) : errorResponse(surface, error),
+    );
   }
 }

@@ -2,8 +2,11 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { SimContext } from '../context.js';
 import type { Operation } from '../operations.js';
 
-/** api: the iamport REST API (token, envelope, faults); browser: SDK and window; control: /_sim. */
-export type Surface = 'api' | 'browser' | 'control';
+/**
+ * api: the iamport REST API (token, envelope, faults); browser: SDK and window; control: /_sim;
+ * v2: the PortOne V2 REST API under /v2 (its own auth, `{type, message}` errors, no faults).
+ */
+export type Surface = 'api' | 'browser' | 'control' | 'v2';
 
 export interface SimRequest {
   method: string;
@@ -34,7 +37,7 @@ export interface Route {
   surface: Surface;
   /** Counted in /_sim/stats; null for control routes. */
   operation: Operation | null;
-  /** Needs an iamport access token. */
+  /** Needs an iamport access token (v2: a V2 secret or access token). */
   auth: boolean;
   handle: Handler;
 }

@@ -1,0 +1,74 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Timers } from '../../timers.js';
+
+export interface V2DeliveryOutcome {
+  /** HTTP status of the answer; null after a network error or a timeout. */
+  status: number | null;
+  error?: string;
+  /** The answer's first bytes and headers, for Payment.webhooks[].response. */
+  responseBody?: string;
+  responseHeaders?: Record<string, string | string[] | undefined>;
+}
+
+const RESPONSE_BODY_LIMIT = 2048;
+
+/** One POST with the given headers, no pooling; gives up after `timeoutMs`. */
+export function postSignedWebhook(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+  timers: Timers,
+): Promise<V2DeliveryOutcome> {
+  const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve) => {
+    let req: ReturnType<typeof httpRequest>;
+    try {
+      req = send(url, {
+        method: 'POST',
+        agent: false,
+        headers: { ...headers, 'Content-Length': Buffer.byteLength(body) },
+      });
+    } catch (error) {
+      resolve({ status: null, error: (error as Error).message });
+      return;
+    }
+    let settled = false;
+    const finish = (outcome: V2DeliveryOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      untrack();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => {
+      req.destroy();
+      finish({ status: null, error: `timeout after ${timeoutMs} ms` });
+    }, timeoutMs);
+    const untrack = timers.track(() => {
+      req.destroy();
+      finish({ status: null, error: 'simulator closed' });
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (size < RESPONSE_BODY_LIMIT) chunks.push(chunk);
+        size += chunk.length;
+      });
+      const done = () =>
+        finish({
+          status: res.statusCode ?? null,
+          responseBody: Buffer.concat(chunks)
+            .toString('utf8')
+            .slice(0, RESPONSE_BODY_LIMIT),
+          responseHeaders: res.headers,
+        });
+      res.on('end', done);
+      res.on('error', done);
+    });
+    req.on('error', (error) => finish({ status: null, error: error.message }));
+    req.end(body);
+  });
+}
