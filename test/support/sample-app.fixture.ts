@@ -139,6 +139,7 @@ async function startOnce(
     impKey: SIMULATOR_KEY,
     impSecret: SIMULATOR_SECRET,
     webhookUrl: `http://127.0.0.1:${config.port}/payments/webhook`,
+    v2WebhookUrl: `http://127.0.0.1:${config.port}/payments/v2/webhook`,
   });
   const apiUrl = sim.url;
   const sdkUrl = config.iamport.sdkUrl ?? `${apiUrl}/v1/iamport.js`;
@@ -152,11 +153,12 @@ async function startOnce(
         ? await NestFactory.create<NestFastifyApplication>(
             module,
             new FastifyAdapter({ trustProxy: config.trustProxy }),
-            { logger, abortOnError: false },
+            { logger, abortOnError: false, rawBody: true },
           )
         : await NestFactory.create<NestExpressApplication>(module, {
             logger,
             abortOnError: false,
+            rawBody: true,
           });
     if (config.httpAdapter === 'express')
       (app as NestExpressApplication).set('trust proxy', config.trustProxy);

@@ -16,13 +16,26 @@ import { ReconciliationModule } from './reconciliation/reconciliation.module.js'
 
 export const DEFAULT_SQLITE_FILE = 'data/sample.sqlite';
 
-/** The shop: orders on TypeORM, paid through iamport. */
+/** Where the shop reaches PortOne V2's API, and where browsers load its SDK. */
+export interface PortOneV2Endpoints {
+  apiUrl: string;
+  sdkUrl: string;
+}
+
+/** The shop: orders on TypeORM, paid through PortOne V1 (iamport) or V2. */
 @Module({})
 export class AppModule {
   static forConfig(
     config: SampleConfig,
     apiUrl: string,
     sdkUrl: string,
+    // Default: the V2 API of the simulator that serves V1 at apiUrl (tests).
+    v2: PortOneV2Endpoints = {
+      apiUrl: config.portoneV2.apiUrl ?? `${apiUrl}/v2`,
+      sdkUrl:
+        config.portoneV2.sdkUrl ??
+        `${new URL(sdkUrl).origin}/v2/browser-sdk.js`,
+    },
   ): DynamicModule {
     return {
       module: AppModule,
@@ -46,6 +59,13 @@ export class AppModule {
             impSecret: config.iamport.impSecret,
             apiBaseUrl: apiUrl,
             includeSandbox: config.iamport.includeSandbox,
+            v2: {
+              apiSecret: config.portoneV2.apiSecret,
+              storeId: config.portoneV2.storeId,
+              webhookSecret: config.portoneV2.webhookSecret,
+              apiBaseUrl: v2.apiUrl,
+              allowTestChannel: config.portoneV2.allowTestChannel,
+            },
             webhookAllowList: config.iamport.webhookAllowList,
             resultPages: {
               success: '/result',
@@ -66,6 +86,11 @@ export class AppModule {
           impCode: config.iamport.impCode,
           sdkUrl,
           publicUrl: config.publicUrl,
+          v2: {
+            sdkUrl: v2.sdkUrl,
+            storeId: config.portoneV2.storeId,
+            channelKey: config.portoneV2.channelKey,
+          },
         }),
       ],
     };

@@ -1,4 +1,5 @@
 import { IAMPORT_WEBHOOK_IPS } from 'nestjs-iamport';
+import { V2_DEFAULT_CONFIG } from '../../iamport-simulator/src/index.js';
 import { EnvReader } from './env-reader.js';
 import { DEFAULT_POOL_SIZE } from './persistence/database-options.js';
 
@@ -28,6 +29,24 @@ export interface SampleConfig {
     sdkUrl: string | null;
     includeSandbox: boolean;
     webhookAllowList: string[] | undefined;
+  };
+  /**
+   * PortOne V2, beside V1. With none of `PORTONE_V2_API_SECRET`,
+   * `PORTONE_V2_STORE_ID`, `PORTONE_V2_CHANNEL_KEY`, `PORTONE_V2_WEBHOOK_SECRET`,
+   * it runs against the bundled simulator's V2 API.
+   */
+  portoneV2: {
+    /** null: no V2 secrets were given, so the bundled simulator's V2 API is used. */
+    apiUrl: string | null;
+    apiSecret: string;
+    storeId: string;
+    /** The checkout's channel (console: 결제 연동 > 채널 관리). */
+    channelKey: string;
+    webhookSecret: string;
+    /** The V2 browser SDK the checkout page loads; null: the simulator's stand-in. */
+    sdkUrl: string | null;
+    /** `PORTONE_V2_ALLOW_TEST_CHANNEL`: let test-channel payments settle orders (default false). */
+    allowTestChannel: boolean;
   };
   /** The bundled simulator (used when no iamport keys are given): where it listens, and how browsers reach it. */
   simulatorPort: number;
@@ -62,6 +81,13 @@ export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 const REAL_API_URL = 'https://api.iamport.kr';
+const REAL_V2_API_URL = 'https://api.portone.io';
+const V2_SECRETS = [
+  'PORTONE_V2_API_SECRET',
+  'PORTONE_V2_STORE_ID',
+  'PORTONE_V2_CHANNEL_KEY',
+  'PORTONE_V2_WEBHOOK_SECRET',
+] as const;
 export const SIMULATOR_KEY = 'imp_key_test';
 export const SIMULATOR_SECRET = 'imp_secret_test';
 
@@ -73,6 +99,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
   if (Boolean(impKey) !== Boolean(impSecret))
     read.problems.push('IAMPORT_IMP_KEY and IAMPORT_IMP_SECRET go together');
   const apiUrl = read.text('IAMPORT_API_URL') ?? (impKey ? REAL_API_URL : null);
+  const v2Given = V2_SECRETS.filter((name) => read.text(name) !== undefined);
+  if (v2Given.length > 0 && v2Given.length < V2_SECRETS.length)
+    read.problems.push(`${V2_SECRETS.join(', ')} go together`);
+  const v2ApiUrl =
+    read.httpUrl('PORTONE_V2_API_URL') ??
+    (v2Given.length > 0 ? REAL_V2_API_URL : null);
   const config: SampleConfig = {
     port,
     host: read.text('HOST') ?? '127.0.0.1',
@@ -100,6 +132,23 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
           : null),
       includeSandbox: read.flag('IAMPORT_INCLUDE_SANDBOX', false),
       webhookAllowList: allowList(read.text('IAMPORT_WEBHOOK_ALLOWLIST')),
+    },
+    portoneV2: {
+      apiUrl: v2ApiUrl,
+      apiSecret:
+        read.text('PORTONE_V2_API_SECRET') ?? V2_DEFAULT_CONFIG.v2ApiSecret,
+      storeId: read.text('PORTONE_V2_STORE_ID') ?? V2_DEFAULT_CONFIG.v2StoreId,
+      channelKey:
+        read.text('PORTONE_V2_CHANNEL_KEY') ?? V2_DEFAULT_CONFIG.v2ChannelKey,
+      webhookSecret:
+        read.text('PORTONE_V2_WEBHOOK_SECRET') ??
+        V2_DEFAULT_CONFIG.v2WebhookSecret,
+      sdkUrl:
+        read.httpUrl('PORTONE_V2_SDK_URL') ??
+        (v2ApiUrl === REAL_V2_API_URL
+          ? 'https://cdn.portone.io/v2/browser-sdk.js'
+          : null),
+      allowTestChannel: read.flag('PORTONE_V2_ALLOW_TEST_CHANNEL', false),
     },
     simulatorPort: read.wholeNumber(
       'IAMPORT_SIM_PORT',

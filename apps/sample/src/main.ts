@@ -11,7 +11,11 @@ import {
   type RunningSimulator,
   startSimulator,
 } from '../../iamport-simulator/src/index.js';
-import { AppModule, DEFAULT_SQLITE_FILE } from './app.module.js';
+import {
+  AppModule,
+  DEFAULT_SQLITE_FILE,
+  type PortOneV2Endpoints,
+} from './app.module.js';
 import { documentApp } from './openapi/openapi.js';
 import { runReconcileCommand } from './reconciliation/reconcile-command.js';
 import {
@@ -30,26 +34,32 @@ async function bootstrap(): Promise<void> {
     process.exitCode = await reconcile(config);
     return;
   }
-  // With no iamport keys, the shop runs against the bundled simulator: no internet, no real money.
+  // With no iamport keys (or no V2 secrets), the shop runs against the bundled simulator: no internet, no real money.
   const simulator =
-    config.iamport.apiUrl === null ? await startBundledSimulator(config) : null;
-  const apiUrl = simulator?.url ?? config.iamport.apiUrl!;
+    config.iamport.apiUrl === null || config.portoneV2.apiUrl === null
+      ? await startBundledSimulator(config)
+      : null;
+  const apiUrl = config.iamport.apiUrl ?? simulator!.url;
   // Browsers load the SDK (and open the window) where they reach the simulator, which may differ.
   const sdkUrl =
-    config.iamport.sdkUrl ?? `${simulator?.publicUrl ?? apiUrl}/v1/iamport.js`;
+    config.iamport.sdkUrl ??
+    `${config.iamport.apiUrl === null ? simulator!.publicUrl : apiUrl}/v1/iamport.js`;
+  const v2 = portoneV2Endpoints(config, simulator);
   if (!config.databaseUrl)
     mkdirSync(dirname(DEFAULT_SQLITE_FILE), { recursive: true });
 
-  const module = AppModule.forConfig(config, apiUrl, sdkUrl);
+  const module = AppModule.forConfig(config, apiUrl, sdkUrl, v2);
+  // rawBody: PortOne V2 signs the exact bytes of its webhook; a re-serialised body would not verify.
   const app =
     config.httpAdapter === 'fastify'
       ? await NestFactory.create<NestFastifyApplication>(
           module,
           new FastifyAdapter({ trustProxy: config.trustProxy }),
-          { logger: appLogger(config) },
+          { logger: appLogger(config), rawBody: true },
         )
       : await NestFactory.create<NestExpressApplication>(module, {
           logger: appLogger(config),
+          rawBody: true,
         });
   if (config.httpAdapter === 'express')
     (app as NestExpressApplication).set('trust proxy', config.trustProxy);
@@ -68,9 +78,14 @@ async function bootstrap(): Promise<void> {
     `shop listening on ${config.publicUrl} (${config.httpAdapter}, ${describeDatabase(config)})`,
   );
   logger.log(
-    simulator
-      ? `iamport simulator on ${simulator.publicUrl} (no real money)`
+    config.iamport.apiUrl === null
+      ? `iamport simulator on ${simulator!.publicUrl} (no real money)`
       : `iamport API at ${apiUrl}`,
+  );
+  logger.log(
+    config.portoneV2.apiUrl === null
+      ? `PortOne V2 simulator on ${v2.apiUrl} (no real money)`
+      : `PortOne V2 API at ${v2.apiUrl}`,
   );
   logger.log(`open ${config.publicUrl}/ to buy something`);
 }
@@ -85,7 +100,12 @@ async function reconcile(config: SampleConfig): Promise<number> {
     reconciliation: { ...config.reconciliation, intervalSeconds: 0 },
   };
   const app = await NestFactory.createApplicationContext(
-    AppModule.forConfig(scheduleOff, apiUrl, sdkUrl),
+    AppModule.forConfig(
+      scheduleOff,
+      apiUrl,
+      sdkUrl,
+      portoneV2Endpoints(config, null),
+    ),
     { logger: appLogger(config) },
   );
   try {
@@ -132,10 +152,30 @@ async function startBundledSimulator(
       impKey: SIMULATOR_KEY,
       impSecret: SIMULATOR_SECRET,
       webhookUrl: `http://127.0.0.1:${config.port}/payments/webhook`,
+      v2ApiSecret: config.portoneV2.apiSecret,
+      v2StoreId: config.portoneV2.storeId,
+      v2ChannelKey: config.portoneV2.channelKey,
+      v2WebhookSecret: config.portoneV2.webhookSecret,
+      v2WebhookUrl: `http://127.0.0.1:${config.port}/payments/v2/webhook`,
     });
   } catch (error) {
     throw portProblem(error, config.simulatorPort, 'IAMPORT_SIM_PORT');
   }
+}
+
+/** Where the V2 API and its browser SDK are: PortOne's, or the bundled simulator's (started, or the one `npm start` runs). */
+function portoneV2Endpoints(
+  config: SampleConfig,
+  simulator: RunningSimulator | null,
+): PortOneV2Endpoints {
+  const given = config.portoneV2.apiUrl;
+  const simulatorUrl =
+    simulator?.url ?? `http://127.0.0.1:${config.simulatorPort}`;
+  const browserUrl = simulator?.publicUrl ?? simulatorUrl;
+  return {
+    apiUrl: given ?? `${simulatorUrl}/v2`,
+    sdkUrl: config.portoneV2.sdkUrl ?? `${browserUrl}/v2/browser-sdk.js`,
+  };
 }
 
 /** A start-up problem the operator fixes by changing a setting: printed as one line, no stack. */

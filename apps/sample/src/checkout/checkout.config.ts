@@ -8,4 +8,10 @@ export interface CheckoutConfig {
   sdkUrl: string;
   /** This app as buyers' browsers reach it. */
   publicUrl: string;
+  /** PortOne V2's checkout: its browser SDK, the store and the channel `PortOne.requestPayment` names. */
+  v2: {
+    sdkUrl: string;
+    storeId: string;
+    channelKey: string;
+  };
 }
