@@ -31,7 +31,12 @@ export class PortOneV2Gateway implements PaymentGateway {
     return this.allowTestChannel;
   }
 
-  lookupKey({ merchantUid }: { merchantUid: string | null }): string | null {
+  lookupKey({
+    merchantUid,
+  }: {
+    impUid: string | null;
+    merchantUid: string | null;
+  }): string | null {
     return merchantUid || null;
   }
 

@@ -19,7 +19,12 @@ export class IamportGateway implements PaymentGateway {
     return this.includeSandbox;
   }
 
-  lookupKey({ impUid }: { impUid: string | null }): string | null {
+  lookupKey({
+    impUid,
+  }: {
+    impUid: string | null;
+    merchantUid: string | null;
+  }): string | null {
     return impUid || null;
   }
 
