@@ -59,13 +59,17 @@ export class AppModule {
             impSecret: config.iamport.impSecret,
             apiBaseUrl: apiUrl,
             includeSandbox: config.iamport.includeSandbox,
-            v2: {
-              apiSecret: config.portoneV2.apiSecret,
-              storeId: config.portoneV2.storeId,
-              webhookSecret: config.portoneV2.webhookSecret,
-              apiBaseUrl: v2.apiUrl,
-              allowTestChannel: config.portoneV2.allowTestChannel,
-            },
+            ...(config.portoneV2.enabled
+              ? {
+                  v2: {
+                    apiSecret: config.portoneV2.apiSecret,
+                    storeId: config.portoneV2.storeId,
+                    webhookSecret: config.portoneV2.webhookSecret,
+                    apiBaseUrl: v2.apiUrl,
+                    allowTestChannel: config.portoneV2.allowTestChannel,
+                  },
+                }
+              : {}),
             webhookAllowList: config.iamport.webhookAllowList,
             resultPages: {
               success: '/result',

@@ -33,10 +33,13 @@ export interface SampleConfig {
   /**
    * PortOne V2, beside V1. With none of `PORTONE_V2_API_SECRET`,
    * `PORTONE_V2_STORE_ID`, `PORTONE_V2_CHANNEL_KEY`, `PORTONE_V2_WEBHOOK_SECRET`,
-   * it runs against the bundled simulator's V2 API.
+   * it runs against the simulator that serves V1 (the bundled one, or
+   * `IAMPORT_API_URL` without keys); with real iamport keys and no V2 secrets
+   * it is off (its routes answer 404), never pointed at a simulator in production.
    */
   portoneV2: {
-    /** null: no V2 secrets were given, so the bundled simulator's V2 API is used. */
+    enabled: boolean;
+    /** null: the V2 API of the simulator that serves V1 (`<its URL>/v2`). */
     apiUrl: string | null;
     apiSecret: string;
     storeId: string;
@@ -105,6 +108,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
   const v2ApiUrl =
     read.httpUrl('PORTONE_V2_API_URL') ??
     (v2Given.length > 0 ? REAL_V2_API_URL : null);
+  const v2Enabled = v2Given.length > 0 || v2ApiUrl !== null || !impKey;
   const config: SampleConfig = {
     port,
     host: read.text('HOST') ?? '127.0.0.1',
@@ -134,6 +138,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
       webhookAllowList: allowList(read.text('IAMPORT_WEBHOOK_ALLOWLIST')),
     },
     portoneV2: {
+      enabled: v2Enabled,
       apiUrl: v2ApiUrl,
       apiSecret:
         read.text('PORTONE_V2_API_SECRET') ?? V2_DEFAULT_CONFIG.v2ApiSecret,

@@ -34,17 +34,14 @@ async function bootstrap(): Promise<void> {
     process.exitCode = await reconcile(config);
     return;
   }
-  // With no iamport keys (or no V2 secrets), the shop runs against the bundled simulator: no internet, no real money.
+  // With no iamport keys, the shop runs against the bundled simulator (V1 and V2): no internet, no real money.
   const simulator =
-    config.iamport.apiUrl === null || config.portoneV2.apiUrl === null
-      ? await startBundledSimulator(config)
-      : null;
-  const apiUrl = config.iamport.apiUrl ?? simulator!.url;
+    config.iamport.apiUrl === null ? await startBundledSimulator(config) : null;
+  const apiUrl = simulator?.url ?? config.iamport.apiUrl!;
   // Browsers load the SDK (and open the window) where they reach the simulator, which may differ.
   const sdkUrl =
-    config.iamport.sdkUrl ??
-    `${config.iamport.apiUrl === null ? simulator!.publicUrl : apiUrl}/v1/iamport.js`;
-  const v2 = portoneV2Endpoints(config, simulator);
+    config.iamport.sdkUrl ?? `${simulator?.publicUrl ?? apiUrl}/v1/iamport.js`;
+  const v2 = portoneV2Endpoints(config, apiUrl, simulator?.publicUrl ?? apiUrl);
   if (!config.databaseUrl)
     mkdirSync(dirname(DEFAULT_SQLITE_FILE), { recursive: true });
 
@@ -78,14 +75,14 @@ async function bootstrap(): Promise<void> {
     `shop listening on ${config.publicUrl} (${config.httpAdapter}, ${describeDatabase(config)})`,
   );
   logger.log(
-    config.iamport.apiUrl === null
-      ? `iamport simulator on ${simulator!.publicUrl} (no real money)`
+    simulator
+      ? `iamport simulator on ${simulator.publicUrl} (no real money)`
       : `iamport API at ${apiUrl}`,
   );
   logger.log(
-    config.portoneV2.apiUrl === null
-      ? `PortOne V2 simulator on ${v2.apiUrl} (no real money)`
-      : `PortOne V2 API at ${v2.apiUrl}`,
+    config.portoneV2.enabled
+      ? `PortOne V2 API at ${v2.apiUrl}`
+      : 'PortOne V2 is off (iamport keys without PORTONE_V2_* secrets)',
   );
   logger.log(`open ${config.publicUrl}/ to buy something`);
 }
@@ -104,7 +101,7 @@ async function reconcile(config: SampleConfig): Promise<number> {
       scheduleOff,
       apiUrl,
       sdkUrl,
-      portoneV2Endpoints(config, null),
+      portoneV2Endpoints(config, apiUrl, apiUrl),
     ),
     { logger: appLogger(config) },
   );
@@ -152,10 +149,6 @@ async function startBundledSimulator(
       impKey: SIMULATOR_KEY,
       impSecret: SIMULATOR_SECRET,
       webhookUrl: `http://127.0.0.1:${config.port}/payments/webhook`,
-      v2ApiSecret: config.portoneV2.apiSecret,
-      v2StoreId: config.portoneV2.storeId,
-      v2ChannelKey: config.portoneV2.channelKey,
-      v2WebhookSecret: config.portoneV2.webhookSecret,
       v2WebhookUrl: `http://127.0.0.1:${config.port}/payments/v2/webhook`,
     });
   } catch (error) {
@@ -163,18 +156,17 @@ async function startBundledSimulator(
   }
 }
 
-/** Where the V2 API and its browser SDK are: PortOne's, or the bundled simulator's (started, or the one `npm start` runs). */
+/** Where the V2 API and its browser SDK are: PortOne's, or those of the simulator that serves V1. */
 function portoneV2Endpoints(
   config: SampleConfig,
-  simulator: RunningSimulator | null,
+  v1ApiUrl: string,
+  v1BrowserUrl: string,
 ): PortOneV2Endpoints {
-  const given = config.portoneV2.apiUrl;
-  const simulatorUrl =
-    simulator?.url ?? `http://127.0.0.1:${config.simulatorPort}`;
-  const browserUrl = simulator?.publicUrl ?? simulatorUrl;
   return {
-    apiUrl: given ?? `${simulatorUrl}/v2`,
-    sdkUrl: config.portoneV2.sdkUrl ?? `${browserUrl}/v2/browser-sdk.js`,
+    apiUrl: config.portoneV2.apiUrl ?? `${v1ApiUrl}/v2`,
+    sdkUrl:
+      config.portoneV2.sdkUrl ??
+      `${config.portoneV2.apiUrl ? new URL(config.portoneV2.apiUrl).origin : v1BrowserUrl}/v2/browser-sdk.js`,
   };
 }
 

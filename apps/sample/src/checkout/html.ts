@@ -67,12 +67,13 @@ const STYLE = `
   @media (min-width: 40rem) { main { padding: 1.5rem 1rem; } h1 { font-size: 1.5rem; } }
 `;
 
-/** The layout of every page: `lang`, the viewport, the icon, the shop's header. */
+/** The layout of every page: `lang`, the viewport, the icon, the shop's header; `style` adds to the shared rules. */
 export function page(
   locale: Locale,
   title: string,
   body: string,
   script = '',
+  style = '',
 ): string {
   const messages = MESSAGES[locale];
   return `<!doctype html>
@@ -82,7 +83,7 @@ export function page(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<style>${STYLE}</style>
+<style>${STYLE}${style}</style>
 </head>
 <body>
 <a class="skip" href="#content">${escapeHtml(messages.skipToContent)}</a>

@@ -40,6 +40,15 @@ export interface Messages {
     quantityInvalid: string;
     orderFailed: string;
     sdkMissing: string;
+    /** The choice of API (and, for V2, of payment method) on each product. */
+    payWith: string;
+    apiV1: string;
+    apiV2Card: string;
+    apiV2VirtualAccount: string;
+    /** The button's label while a V2 option is chosen (`pay` otherwise). */
+    payV2: string;
+    /** Before the V2 SDK's own message, when its `requestPayment` fails. */
+    v2Failed: string;
   };
   result: {
     title: string;
@@ -100,6 +109,12 @@ const ko: Messages = {
     orderFailed: '주문을 만들지 못했습니다. 잠시 후 다시 시도해 주세요.',
     sdkMissing:
       '결제창을 불러오지 못했습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.',
+    payWith: '결제 방식',
+    apiV1: 'PortOne V1 (아임포트)',
+    apiV2Card: 'PortOne V2 · 카드',
+    apiV2VirtualAccount: 'PortOne V2 · 가상계좌',
+    payV2: 'PortOne V2로 결제',
+    v2Failed: '결제를 진행하지 못했습니다.',
   },
   result: {
     title: '결제 결과',
@@ -200,6 +215,12 @@ const en: Messages = {
     orderFailed: 'The order could not be created. Please try again shortly.',
     sdkMissing:
       'The payment window could not be loaded. Please reload the page and try again.',
+    payWith: 'Pay with',
+    apiV1: 'PortOne V1 (iamport)',
+    apiV2Card: 'PortOne V2 · Card',
+    apiV2VirtualAccount: 'PortOne V2 · Virtual account',
+    payV2: 'Pay with PortOne V2',
+    v2Failed: 'The payment could not proceed.',
   },
   result: {
     title: 'Payment result',
