@@ -5,8 +5,10 @@ export interface ReconciliationProgress {
   batch: number;
   /** Orders looked at so far. */
   examined: number;
-  /** Calls made to iamport so far. */
+  /** Calls made to iamport (V1) so far. */
   lookups: number;
+  /** Calls made to PortOne V2 so far (0 without `v2` options). */
+  v2Lookups: number;
   /** Payments this run moved an order for (or refunded) so far. */
   changed: number;
 }

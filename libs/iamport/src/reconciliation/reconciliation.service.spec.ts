@@ -439,6 +439,8 @@ function setup(
   const repository = new InMemoryReconciliation(orders);
   const ledger = new InMemoryLedger(orders);
   const resolved = {
+    v1: true,
+    v2: null,
     includeSandbox: false,
     forgeryPolicy: 'cancel',
     unknownOrderPolicy: 'flag',

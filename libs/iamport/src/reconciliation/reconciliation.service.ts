@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { IamportClient } from '../client/iamport.client.js';
 import type { Payment, PaymentStatus } from '../client/iamport.types.js';
@@ -16,6 +16,10 @@ import type {
   StaleOrder,
 } from '../ports/reconciliation.repository.js';
 import { PaymentVerificationService } from '../verification/payment-verification.service.js';
+import { PortOneV2Client } from '../v2/client/portone-v2.client.js';
+import type { PortOneV2PaymentFilterStatus } from '../v2/client/portone-v2.types.js';
+import { fromPortOneV2 } from '../v2/portone-v2-payment.adapter.js';
+import { PortOneV2VerificationService } from '../v2/portone-v2-verification.service.js';
 import { inPool } from './in-pool.js';
 import type {
   ReconcileOptions,
@@ -30,6 +34,12 @@ const DAY_MS = 86_400_000;
 const PAGE = 1000;
 // What the sweep lists: every payment that holds (or held) money, by the time of its status.
 const SWEPT: readonly PaymentStatus[] = ['paid', 'cancelled'];
+// The same for V2, which names a partial refund apart.
+const SWEPT_V2: PortOneV2PaymentFilterStatus[] = [
+  'PAID',
+  'PARTIAL_CANCELLED',
+  'CANCELLED',
+];
 
 /** A run's options with the documented defaults filled in. */
 type Run = ReconcileOptions &
@@ -72,6 +82,8 @@ export class ReconciliationService {
     private readonly client: IamportClient,
     private readonly verification: PaymentVerificationService,
     @Inject(IAMPORT_OPTIONS) private readonly options: ResolvedIamportOptions,
+    @Optional() private readonly v2Client?: PortOneV2Client,
+    @Optional() private readonly v2Verification?: PortOneV2VerificationService,
   ) {}
 
   async reconcile(options: ReconcileOptions): Promise<ReconciliationSummary> {
@@ -81,6 +93,7 @@ export class ReconciliationService {
       batch: 0,
       examined: 0,
       lookups: 0,
+      v2Lookups: 0,
       changed: 0,
       outcomes: {},
       failed: 0,
@@ -93,6 +106,7 @@ export class ReconciliationService {
     try {
       const failed = await this.reconcileOrders(run, summary, owner);
       await this.sweep(run, summary, owner, failed);
+      await this.sweepV2(run, summary, owner, failed);
       const ledger = this.options.paymentLedger;
       if (ledger) {
         summary.unaccounted = await ledger.findUnaccounted(100);
@@ -181,7 +195,7 @@ export class ReconciliationService {
     summary: ReconciliationSummary,
   ): Promise<void> {
     const payments: Payment[] = [];
-    for (let page = 1; page > 0;) {
+    for (let page = this.options.v1 ? 1 : 0; page > 0;) {
       const found = await this.client.getAllPaymentsByMerchantUid(merchantUid, {
         includeSandbox: true,
         page,
@@ -194,10 +208,97 @@ export class ReconciliationService {
       payments.push(...found.list);
       page = found.next > page ? found.next : 0;
     }
-    if (payments.length === 0) return count(summary, 'no_payment');
     // Stable: payments started in the same second keep iamport's (ascending) order.
     payments.sort((a, b) => a.started_at - b.started_at);
     for (const payment of payments) await this.settle(payment, summary);
+    // The order may have been paid through V2 instead (its paymentId is the merchant_uid): PortOne
+    // answers the paymentId's current attempt, the paid one when one is paid.
+    const v2 = this.v2();
+    let paidThroughV2 = false;
+    if (v2) {
+      const result = await v2.verifyV2({
+        paymentId: merchantUid,
+        source: 'reconciliation',
+      });
+      summary.v2Lookups++;
+      if (result.payment) {
+        paidThroughV2 = true;
+        count(summary, result.outcome);
+        if (result.changed) summary.changed++;
+      }
+    }
+    if (payments.length === 0 && !paidThroughV2) count(summary, 'no_payment');
+  }
+
+  /** The V2 verification when the module has `v2` options. */
+  private v2(): PortOneV2VerificationService | null {
+    return this.v2Verification?.configured ? this.v2Verification : null;
+  }
+
+  /**
+   * V2's payments paid or refunded within the window, as the V1 sweep does
+   * with iamport's: a webhook PortOne gave up on, a refund in the console, a
+   * payment of an order the shop does not know.
+   */
+  private async sweepV2(
+    run: Run,
+    summary: ReconciliationSummary,
+    owner: string,
+    failedOrders: Set<string>,
+  ): Promise<void> {
+    const v2 = this.v2();
+    const windowMs = Math.min(run.sweepWindowMs, 90 * DAY_MS);
+    if (!v2 || !this.v2Client || windowMs <= 0) return;
+    const until = new Date();
+    const from = new Date(until.getTime() - windowMs);
+    for (let page = 0; ; page++) {
+      let found;
+      try {
+        found = await this.v2Client.listPayments({
+          from,
+          until,
+          pageNumber: page,
+          pageSize: PAGE,
+          statuses: SWEPT_V2,
+        });
+      } catch (error) {
+        summary.swept.failed++;
+        this.logger.error(`could not list V2 payments: ${messageOf(error)}`);
+        return;
+      }
+      summary.v2Lookups++;
+      summary.swept.listed += found.items.length;
+      const due = await this.toSweep(
+        found.items.map((payment) => fromPortOneV2(payment)),
+        failedOrders,
+      );
+      const failed = new Set<string>();
+      await inPool(due, run.concurrency, async (payment) => {
+        try {
+          const result = await v2.settle(payment, { source: 'reconciliation' });
+          count(summary, result.outcome);
+          if (result.changed) summary.changed++;
+          summary.swept.verified++;
+        } catch (error) {
+          summary.swept.failed++;
+          failed.add(payment.merchant_uid);
+          this.logger.error(
+            `could not settle V2 ${payment.imp_uid} of ${payment.merchant_uid}: ${messageOf(error)}`,
+          );
+        }
+      });
+      for (const merchantUid of failed) failedOrders.add(merchantUid);
+      await this.repository().markFailed(
+        [...failed].map((merchantUid) => ({
+          merchantUid,
+          retryAfter: retryAfter(new Date(), 1, run.retryBaseMs),
+        })),
+        owner,
+        new Date(),
+      );
+      // A short page is the last (`totalCount` is the number returned, not a grand total).
+      if (found.items.length < PAGE || (page + 2) * PAGE > 60_000) return;
+    }
   }
 
   /**
@@ -212,7 +313,7 @@ export class ReconciliationService {
     failedOrders: Set<string>,
   ): Promise<void> {
     const windowMs = Math.min(run.sweepWindowMs, 90 * DAY_MS);
-    if (windowMs <= 0) return;
+    if (windowMs <= 0 || !this.options.v1) return;
     const from = Math.floor((Date.now() - windowMs) / 1000);
     for (const status of SWEPT) {
       for (let page = 1; page > 0;) {
