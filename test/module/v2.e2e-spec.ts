@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { PortOneV2HealthIndicator } from 'nestjs-iamport';
 import { V2_DEFAULT_CONFIG } from '../../apps/iamport-simulator/src/index.js';
 import {
   type ModuleApp,
@@ -313,6 +314,13 @@ describe.each<Platform>(['express', 'fastify'])(
       expect((await shop.order(merchantUid)).status).toBe('pending');
     });
 
+    it('health: up while PortOne V2 accepts the API secret', async () => {
+      const health = await shop.app.get(PortOneV2HealthIndicator).isHealthy();
+      expect(health).toEqual({
+        portoneV2: { status: 'up', responseTimeMs: expect.any(Number) },
+      });
+    });
+
     describe('attacks on the webhook: 4xx with a reason, nothing fetched or stored', () => {
       let merchantUid: string;
       let body: string;
@@ -516,5 +524,35 @@ describe('V2 routes without V2 options', () => {
     });
     expect([redirect.status, webhook.status]).toEqual([404, 404]);
     expect(await webhook.text()).toMatch(/PortOne V2 is not configured/);
+    const health = await shop.app.get(PortOneV2HealthIndicator).isHealthy('v2');
+    expect(health.v2).toMatchObject({
+      status: 'down',
+      lastError: 'PortOne V2 is not configured',
+    });
+  });
+
+  it('health: down with a refused secret, which the report never prints', async () => {
+    const secret = 'v2-secret-that-portone-refuses';
+    const wrong = await startModuleApp(sim, {
+      options: {
+        v2: {
+          apiSecret: secret,
+          storeId: V2_DEFAULT_CONFIG.v2StoreId,
+          webhookSecret: SECRET,
+          apiBaseUrl: `${sim.url}/v2`,
+        },
+      },
+    });
+    try {
+      const health = await wrong.app.get(PortOneV2HealthIndicator).isHealthy();
+      expect(health.portoneV2).toMatchObject({
+        status: 'down',
+        lastError: expect.stringMatching(/HTTP 401/),
+      });
+      expect(JSON.stringify(health)).not.toContain(secret);
+      expect(wrong.logger.lines.join('\n')).not.toContain(secret);
+    } finally {
+      await wrong.close();
+    }
   });
 });

@@ -26,6 +26,7 @@ import { PaymentVerificationService } from './verification/payment-verification.
 import { PortOneV2Client } from './v2/client/portone-v2.client.js';
 import { PortOneV2EnabledGuard } from './v2/http/portone-v2-enabled.guard.js';
 import { PortOneV2PreparationService } from './v2/portone-v2-preparation.service.js';
+import { PortOneV2HealthIndicator } from './v2/portone-v2.health.js';
 import { PortOneV2VerificationService } from './v2/portone-v2-verification.service.js';
 import { PORTONE_V2_DEFAULTS } from './v2/portone-v2.options.js';
 import { IamportV1EnabledGuard } from './http/iamport-v1-enabled.guard.js';
@@ -73,6 +74,7 @@ import { IamportV1EnabledGuard } from './http/iamport-v1-enabled.guard.js';
     },
     PortOneV2VerificationService,
     PortOneV2PreparationService,
+    PortOneV2HealthIndicator,
     PortOneV2EnabledGuard,
     IamportV1EnabledGuard,
     IamportEventHandlers,
@@ -97,6 +99,7 @@ import { IamportV1EnabledGuard } from './http/iamport-v1-enabled.guard.js';
     ReconciliationService,
     IamportEventDelivery,
     IamportHealthIndicator,
+    PortOneV2HealthIndicator,
     IAMPORT_OPTIONS,
   ],
 })

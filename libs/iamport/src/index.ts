@@ -150,6 +150,10 @@ export {
 export { fromPortOneV2 } from './v2/portone-v2-payment.adapter.js';
 export { PortOneV2PreparationService } from './v2/portone-v2-preparation.service.js';
 export {
+  PortOneV2HealthIndicator,
+  type PortOneV2HealthDetails,
+} from './v2/portone-v2.health.js';
+export {
   PortOneV2Client,
   type CancelPaymentRequest as PortOneV2CancelRequest,
   type ListPaymentsRequest as PortOneV2ListRequest,

@@ -11,7 +11,10 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { IamportHealthIndicator } from 'nestjs-iamport';
+import {
+  IamportHealthIndicator,
+  PortOneV2HealthIndicator,
+} from 'nestjs-iamport';
 import { LIVE, NOT_READY, READY } from './health.schema.js';
 
 // How long each readiness check may take before it counts as down.
@@ -31,6 +34,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly iamport: IamportHealthIndicator,
+    private readonly portoneV2: PortOneV2HealthIndicator,
   ) {}
 
   @Get()
@@ -62,6 +66,29 @@ export class HealthController {
         this.database.pingCheck('database', { timeout: DATABASE_TIMEOUT_MS }),
       () =>
         this.iamport.isHealthy('iamport', { timeoutMs: IAMPORT_TIMEOUT_MS }),
+    ]);
+  }
+
+  /**
+   * PortOne V2 on its own route, not in readiness: a V2 outage must not take
+   * the shop out of rotation while V1 payments go on (and V2's webhooks are
+   * retried, its orders reconciled).
+   */
+  @Get('portone-v2')
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({
+    summary: 'PortOne V2: the API answers and accepts the V2 API secret',
+  })
+  @ApiOkResponse({ description: 'V2 up' })
+  @ApiServiceUnavailableResponse({
+    description: 'V2 down (or not configured), with `lastError`',
+  })
+  v2(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () =>
+        this.portoneV2.isHealthy('portoneV2', {
+          timeoutMs: IAMPORT_TIMEOUT_MS,
+        }),
     ]);
   }
 }
