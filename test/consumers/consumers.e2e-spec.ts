@@ -8,7 +8,8 @@
 //      through `nestjs-iamport/testing` and the shop in one process;
 //   2. the package's command `npx nestjs-iamport-simulator` and the shop's
 //      `node dist/main.js` as two processes, driven from here.
-// Each time the order must end `paid`, moved once, its paid handler run once.
+// Each time the order must end `paid`, moved once, its paid handler run once,
+// through PortOne V1 and through V2.
 import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import {
   assertSettledOnce,
   type SettledPayment,
   settleOnePayment,
+  settleOneV2Payment,
 } from './shared/flow.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -251,8 +253,11 @@ describe.each(CONSUMERS)('the packed package in $name', ({ name, format }) => {
 
     // 1. The app's own test, on `nestjs-iamport/testing`.
     const smoke = await run(process.execPath, ['dist/smoke.js'], app);
+    const printed = smoke.trim().split('\n');
+    expectSettledOnce(JSON.parse(printed.at(-1)!) as SettledPayment);
+    // The same app settled a PortOne V2 payment first (signed webhooks, the V2 redirect).
     expectSettledOnce(
-      JSON.parse(smoke.trim().split('\n').at(-1)!) as SettledPayment,
+      (JSON.parse(printed.at(-2)!) as { v2: SettledPayment }).v2,
     );
 
     // 2. The simulator's command and the app as processes.
@@ -273,6 +278,7 @@ describe.each(CONSUMERS)('the packed package in $name', ({ name, format }) => {
       );
       try {
         expectSettledOnce(await settleOnePayment(shop.url, simulator.url));
+        expectSettledOnce(await settleOneV2Payment(shop.url, simulator.url));
       } finally {
         // The shop's own SIGTERM handler closes the app and exits 0.
         expect(await shop.stop(), shop.output()).toEqual({

@@ -1,7 +1,7 @@
 // A merchant's minimal Nest app on the packed nestjs-iamport: an in-memory
 // order repository (the one required port), the module's redirect and webhook
-// routes, a handler of paid orders, and two routes of its own to create and read
-// an order. Copied as it is into each consumer app (test/consumers/nest*-*/src).
+// routes for PortOne V1 and V2, a handler of paid orders, and two routes of its
+// own to create and read an order. Copied as it is into each consumer app (test/consumers/nest*-*/src).
 import {
   Body,
   Controller,
@@ -166,6 +166,8 @@ export interface ShopConfig {
   apiBaseUrl: string;
   impKey: string;
   impSecret: string;
+  /** PortOne V2 beside V1 (its API at `${apiBaseUrl}/v2`, the simulator's). */
+  v2: { apiSecret: string; storeId: string; webhookSecret: string };
 }
 
 @Module({})
@@ -183,10 +185,13 @@ export class AppModule {
             impSecret: config.impSecret,
             apiBaseUrl: config.apiBaseUrl,
             orderRepository,
+            v2: { ...config.v2, apiBaseUrl: `${config.apiBaseUrl}/v2` },
           }),
           routes: {
             redirect: 'payments/complete',
             webhook: 'payments/webhook',
+            v2Redirect: 'payments/v2/complete',
+            v2Webhook: 'payments/v2/webhook',
           },
         }),
       ],
@@ -205,8 +210,10 @@ export async function startShop(
   config: ShopConfig,
   port = 0,
 ): Promise<RunningShop> {
+  // rawBody: PortOne V2 signs the exact bytes of its webhooks.
   const app = await NestFactory.create(AppModule.forRoot(config), {
     logger: ['error', 'warn'],
+    rawBody: true,
   });
   await app.listen(port, '127.0.0.1');
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };

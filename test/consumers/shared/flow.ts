@@ -110,6 +110,70 @@ export async function settleOnePayment(
   };
 }
 
+/**
+ * The same through PortOne V2: the simulator makes the payment (its paymentId
+ * is the order's merchant_uid), the buyer lands on the V2 redirect, and the
+ * simulator sends the signed `Transaction.Paid` webhook twice.
+ */
+export async function settleOneV2Payment(
+  shopUrl: string,
+  simulatorUrl: string,
+): Promise<SettledPayment> {
+  const merchantUid = `order-v2-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  const amount = 21000;
+  await expectStatus(
+    'POST /orders',
+    201,
+    call('POST', `${shopUrl}/orders`, { merchantUid, amount }),
+  );
+  const payment = await expectStatus(
+    'POST /_sim/v2/payments',
+    201,
+    call('POST', `${simulatorUrl}/_sim/v2/payments`, {
+      paymentId: merchantUid,
+      status: 'PAID',
+      totalAmount: amount,
+    }),
+  );
+  const transactionId = String(payment.transactionId);
+  const query = new URLSearchParams({
+    paymentId: merchantUid,
+    txId: transactionId,
+    transactionType: 'PAYMENT',
+  });
+  const redirect = await call(
+    'GET',
+    `${shopUrl}/payments/v2/complete?${query.toString()}`,
+  );
+  const webhooks = await expectStatus(
+    'POST /_sim/v2/webhooks',
+    200,
+    call('POST', `${simulatorUrl}/_sim/v2/webhooks`, {
+      paymentId: merchantUid,
+      transactionId,
+      type: 'Transaction.Paid',
+      fault: 'duplicate',
+      url: `${shopUrl}/payments/v2/webhook`,
+    }),
+  );
+  const state = await expectStatus(
+    `GET /orders/${merchantUid}`,
+    200,
+    call('GET', `${shopUrl}/orders/${encodeURIComponent(merchantUid)}`),
+  );
+  return {
+    merchantUid,
+    impUid: transactionId,
+    redirect,
+    webhookStatuses: (webhooks.deliveries as { status: number | null }[]).map(
+      (d) => d.status,
+    ),
+    order: state.order,
+    transitions: state.transitions,
+    paidHandlerRuns: state.paidHandlerRuns,
+  };
+}
+
 /** Throws unless the payment settled its order as `paid`, by exactly one transition. */
 export function assertSettledOnce(result: SettledPayment): void {
   const problems: string[] = [];

@@ -9,7 +9,11 @@ import {
   startSimulator,
 } from 'nestjs-iamport/testing';
 import { type RunningShop, startShop } from './app.js';
-import { assertSettledOnce, settleOnePayment } from './flow.js';
+import {
+  assertSettledOnce,
+  settleOnePayment,
+  settleOneV2Payment,
+} from './flow.js';
 
 async function main(): Promise<void> {
   const config: Partial<SimulatorConfig> = { port: 0 };
@@ -20,7 +24,16 @@ async function main(): Promise<void> {
       apiBaseUrl: simulator.url,
       impKey: DEFAULT_CONFIG.impKey,
       impSecret: DEFAULT_CONFIG.impSecret,
+      v2: {
+        apiSecret: DEFAULT_CONFIG.v2ApiSecret,
+        storeId: DEFAULT_CONFIG.v2StoreId,
+        webhookSecret: DEFAULT_CONFIG.v2WebhookSecret,
+      },
     });
+    // V2 first: the last line printed is V1's result, which the consumer spec reads.
+    const v2 = await settleOneV2Payment(shop.url, simulator.url);
+    assertSettledOnce(v2);
+    console.log(JSON.stringify({ v2 }));
     const result = await settleOnePayment(shop.url, simulator.url);
     assertSettledOnce(result);
     console.log(JSON.stringify(result));
