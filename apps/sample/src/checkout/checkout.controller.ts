@@ -16,6 +16,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
+import { PortOneV2PreparationService } from 'nestjs-iamport';
 import { toOrderView } from '../orders/order.view.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { ProductsService } from '../products/products.service.js';
@@ -59,6 +60,8 @@ export class CheckoutController {
     private readonly orders: OrdersService,
     private readonly products: ProductsService,
     @Inject(CHECKOUT_CONFIG) private readonly config: CheckoutConfig,
+    // Only for `configured`: the checkout offers PortOne V2 when the module speaks it.
+    private readonly portoneV2: PortOneV2PreparationService,
   ) {}
 
   @Get()
@@ -67,7 +70,7 @@ export class CheckoutController {
   @ApiOperation({
     summary: 'The checkout page',
     description:
-      'The products, each with a button that creates an order (`POST /orders`) and opens the iamport payment window with it.',
+      'The products, each with a button that creates an order (`POST /orders`) and opens the iamport payment window with it; with PortOne V2 configured, each product also offers V2 (card or virtual account) through `PortOne.requestPayment`, verified at `/payments/v2/complete`.',
   })
   @ApiProduces('text/html')
   @ACCEPT_LANGUAGE
@@ -77,7 +80,12 @@ export class CheckoutController {
     @Res({ passthrough: true }) response: HeaderSetter,
   ): Promise<string> {
     const locale = languageOf(acceptLanguage, response);
-    return checkoutPage(this.config, await this.products.list(), locale);
+    return checkoutPage(
+      this.config,
+      await this.products.list(),
+      locale,
+      this.portoneV2.configured,
+    );
   }
 
   @Get('result')

@@ -5,14 +5,17 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { PaymentPreparationService } from 'nestjs-iamport';
+import {
+  PaymentPreparationService,
+  PortOneV2PreparationService,
+} from 'nestjs-iamport';
 import { randomBytes } from 'node:crypto';
 import type { Repository } from 'typeorm';
 import { OrderEntity } from '../persistence/order.entity.js';
 import { ProductsService } from '../products/products.service.js';
 import type { CreateOrderDto } from './create-order.dto.js';
 
-/** How long creating an order waits for iamport to register its amount before answering without it. */
+/** How long creating an order waits for iamport (and PortOne V2) to register its amount before answering without it. */
 const PREPARE_BUDGET_MS = 3000;
 
 export interface CreatedOrder {
@@ -30,6 +33,7 @@ export class OrdersService {
     private readonly orders: Repository<OrderEntity>,
     private readonly products: ProductsService,
     private readonly preparation: PaymentPreparationService,
+    private readonly v2Preparation: PortOneV2PreparationService,
   ) {}
 
   async create(request: CreateOrderDto): Promise<CreatedOrder> {
@@ -67,32 +71,39 @@ export class OrdersService {
   }
 
   /**
-   * Registers the amount with iamport. The order is already stored, and the
-   * verification after payment is the authority, so a registration that fails
-   * or takes too long only costs the early refusal in the PG window.
+   * Registers the amount with iamport and, when it is configured, with
+   * PortOne V2 (whose paymentId is the merchant_uid), both at once within one
+   * budget. The order is already stored, and the verification after payment
+   * is the authority, so a registration that fails or takes too long only
+   * costs the early refusal in the PG window. The answer is iamport's (V1's):
+   * `prepared` of `POST /orders`; V2's outcome is only logged when it failed.
    */
   private async prepare(order: OrderEntity): Promise<boolean> {
-    const registration = this.preparation
-      .register({
-        merchantUid: order.merchantUid,
-        amount: order.amount,
-        currency: order.currency,
-      })
-      .then(
-        () => true,
-        (error: unknown) => {
-          this.logger.warn(
-            `the amount of ${order.merchantUid} was not registered with iamport: ${error instanceof Error ? error.message : String(error)}`,
-          );
-          return false;
-        },
+    const payment = {
+      merchantUid: order.merchantUid,
+      amount: order.amount,
+      currency: order.currency,
+    };
+    const failed = (withWhom: string) => (error: unknown) => {
+      this.logger.warn(
+        `the amount of ${order.merchantUid} was not registered with ${withWhom}: ${error instanceof Error ? error.message : String(error)}`,
       );
+    };
+    // iamport's answer within the budget; false until then.
+    let prepared = false;
+    const v1 = this.preparation.register(payment).then(() => {
+      prepared = true;
+    }, failed('iamport'));
+    const v2 = this.v2Preparation.configured
+      ? this.v2Preparation.register(payment).catch(failed('PortOne V2'))
+      : undefined;
     let timer: NodeJS.Timeout | undefined;
-    const budget = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), PREPARE_BUDGET_MS);
+    const budget = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, PREPARE_BUDGET_MS);
     });
     try {
-      return await Promise.race([registration, budget]);
+      await Promise.race([Promise.all([v1, v2]), budget]);
+      return prepared;
     } finally {
       clearTimeout(timer);
     }
