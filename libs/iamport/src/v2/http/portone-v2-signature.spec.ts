@@ -1,0 +1,129 @@
+import { createHmac } from 'node:crypto';
+import {
+  PortOneV2SignatureError,
+  verifyPortOneV2Webhook,
+} from './portone-v2-signature.js';
+
+const SECRET = 'whsec_c2VjcmV0LXNpZ25pbmcta2V5LWZvci10ZXN0cw==';
+const OTHER = 'd3Jvbmctc2VjcmV0LWZvci10ZXN0cw==';
+
+function headersFor(
+  body: string,
+  secret = SECRET,
+  timestamp = Math.floor(Date.now() / 1000),
+): Record<string, string> {
+  const id = 'msg_1';
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const signature = createHmac('sha256', key)
+    .update(`${id}.${timestamp}.${body}`)
+    .digest('base64');
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': `v1,${signature}`,
+  };
+}
+
+async function reasonOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof PortOneV2SignatureError) return error.reason;
+    throw error;
+  }
+  return 'verified';
+}
+
+describe('verifyPortOneV2Webhook (PortOne server SDK over the raw bytes)', () => {
+  const body = '{"type":"Transaction.Paid","data":{"paymentId":"order-1"}}';
+
+  it('returns the parsed body of a genuine message', async () => {
+    await expect(
+      verifyPortOneV2Webhook([SECRET], Buffer.from(body), headersFor(body)),
+    ).resolves.toEqual(JSON.parse(body));
+  });
+
+  it('accepts the bare base64 form of the secret, and either of two during a rotation', async () => {
+    const bare = SECRET.replace('whsec_', '');
+    await expect(
+      verifyPortOneV2Webhook([bare], Buffer.from(body), headersFor(body)),
+    ).resolves.toBeTruthy();
+    await expect(
+      verifyPortOneV2Webhook(
+        [OTHER, SECRET],
+        Buffer.from(body),
+        headersFor(body),
+      ),
+    ).resolves.toBeTruthy();
+  });
+
+  it.each([
+    [
+      'another secret',
+      () => [[OTHER], body, headersFor(body)],
+      'NO_MATCHING_SIGNATURE',
+    ],
+    [
+      'the same JSON serialised again',
+      () => [
+        [SECRET],
+        JSON.stringify(JSON.parse(body), null, 1),
+        headersFor(body),
+      ],
+      'NO_MATCHING_SIGNATURE',
+    ],
+    ['no headers', () => [[SECRET], body, {}], 'MISSING_REQUIRED_HEADERS'],
+    [
+      'a stale timestamp',
+      () => [
+        [SECRET],
+        body,
+        headersFor(body, SECRET, Math.floor(Date.now() / 1000) - 301),
+      ],
+      'TIMESTAMP_TOO_OLD',
+    ],
+    [
+      'a timestamp from the future, under both secrets',
+      () => [
+        [OTHER, SECRET],
+        body,
+        headersFor(body, SECRET, Math.floor(Date.now() / 1000) + 301),
+      ],
+      'TIMESTAMP_TOO_NEW',
+    ],
+    [
+      'a signed body that is not JSON',
+      () => [[SECRET], '{x', headersFor('{x')],
+      'NOT_JSON',
+    ],
+    ['no secret at all', () => [[], body, headersFor(body)], 'NO_SECRET'],
+  ] as const)('refuses %s', async (_name, make, reason) => {
+    const [secrets, sent, headers] = make();
+    expect(
+      await reasonOf(
+        verifyPortOneV2Webhook(secrets, Buffer.from(sent), headers),
+      ),
+    ).toBe(reason);
+  });
+
+  it('a header given twice reads as missing', async () => {
+    const headers: Record<string, string | string[]> = headersFor(body);
+    headers['webhook-signature'] = [
+      headers['webhook-signature'] as string,
+      'v1,xx',
+    ];
+    expect(
+      await reasonOf(
+        verifyPortOneV2Webhook([SECRET], Buffer.from(body), headers),
+      ),
+    ).toBe('MISSING_REQUIRED_HEADERS');
+  });
+
+  it('says why in words a sender can act on', async () => {
+    await expect(
+      verifyPortOneV2Webhook([SECRET], Buffer.from(body), {}),
+    ).rejects.toThrow(
+      'webhook-id, webhook-timestamp and webhook-signature are required, once each',
+    );
+  });
+});
