@@ -97,7 +97,7 @@ describe('verifyPortOneV2Webhook (PortOne server SDK over the raw bytes)', () =>
       'NOT_JSON',
     ],
     ['no secret at all', () => [[], body, headersFor(body)], 'NO_SECRET'],
-  ] as const)('refuses %s', async (_name, make, reason) => {
+  ])('refuses %s', async (_name, make, reason) => {
     const [secrets, sent, headers] = make();
     expect(
       await reasonOf(
