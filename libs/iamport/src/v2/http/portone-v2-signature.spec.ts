@@ -57,7 +57,12 @@ describe('verifyPortOneV2Webhook (PortOne server SDK over the raw bytes)', () =>
     ).resolves.toBeTruthy();
   });
 
-  it.each([
+  type Case = [
+    string,
+    () => [string[], string, Record<string, string>],
+    string,
+  ];
+  it.each<Case>([
     [
       'another secret',
       () => [[OTHER], body, headersFor(body)],
