@@ -34,6 +34,19 @@ import { PaymentVerificationService } from '../verification/payment-verification
 import type { ReconciliationProgress } from './reconciliation-summary.js';
 import { ReconciliationService } from './reconciliation.service.js';
 import { paidPayment } from '../verification/payment.fixtures.js';
+import type {
+  ListPaymentsRequest,
+  PortOneV2Client,
+} from '../v2/client/portone-v2.client.js';
+import {
+  PortOneV2NotFoundError,
+  PortOneV2TransportError,
+} from '../v2/client/portone-v2.errors.js';
+import type {
+  PortOneV2Payment,
+  PortOneV2PaymentPage,
+} from '../v2/client/portone-v2.types.js';
+import { PortOneV2VerificationService } from '../v2/portone-v2-verification.service.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -431,16 +444,136 @@ class FakeIamport {
   }
 }
 
+/** PortOne V2 as the reconciliation sees it: payments by paymentId, and listings by time window. */
+class FakePortOneV2 {
+  readonly payments = new Map<string, PortOneV2Payment>();
+  readonly lookups: string[] = [];
+  readonly listings: ListPaymentsRequest[] = [];
+  listingDown = false;
+
+  add(paymentId: string, fields: Record<string, unknown> = {}): void {
+    const at = new Date(Date.now() - MINUTE).toISOString();
+    this.payments.set(paymentId, {
+      status: 'PAID',
+      id: paymentId,
+      transactionId: `tx-${paymentId}`,
+      storeId: 'store-1',
+      version: 'V2',
+      channel: { type: 'LIVE', pgProvider: 'X' },
+      requestedAt: at,
+      updatedAt: at,
+      statusChangedAt: at,
+      paidAt: at,
+      orderName: 'Order',
+      amount: {
+        total: 10_000,
+        taxFree: 0,
+        discount: 0,
+        paid: 10_000,
+        cancelled: 0,
+        cancelledTaxFree: 0,
+      },
+      currency: 'KRW',
+      ...fields,
+    } as unknown as PortOneV2Payment);
+  }
+
+  getPayment(paymentId: string): Promise<PortOneV2Payment> {
+    this.lookups.push(paymentId);
+    const found = this.payments.get(paymentId);
+    if (!found)
+      return Promise.reject(
+        new PortOneV2NotFoundError('no such payment', {
+          operation: 'getPayment',
+          httpStatus: 404,
+          type: 'PAYMENT_NOT_FOUND',
+          portOneMessage: null,
+          retryable: false,
+        }),
+      );
+    return Promise.resolve(structuredClone(found));
+  }
+
+  /** Refunds with the checksum, as PortOne does (a stale one is a 409). */
+  cancelPayment(request: {
+    paymentId: string;
+    amount?: number;
+    currentCancellableAmount: number;
+  }): Promise<unknown> {
+    const found = this.payments.get(request.paymentId)!;
+    const left = found.amount.total - found.amount.cancelled;
+    if (request.currentCancellableAmount !== left)
+      throw new Error('unexpected checksum in this fake');
+    const cancelled = found.amount.cancelled + (request.amount ?? left);
+    this.payments.set(request.paymentId, {
+      ...found,
+      status:
+        cancelled === found.amount.total ? 'CANCELLED' : 'PARTIAL_CANCELLED',
+      amount: { ...found.amount, cancelled },
+      cancelledAt: new Date().toISOString(),
+      cancellations: [
+        {
+          status: 'SUCCEEDED',
+          id: `c-${cancelled}`,
+          totalAmount: request.amount ?? left,
+          taxFreeAmount: 0,
+          vatAmount: 0,
+          reason: 'refund',
+          requestedAt: new Date().toISOString(),
+        },
+      ],
+    } as PortOneV2Payment);
+    return Promise.resolve({});
+  }
+
+  listPayments(request: ListPaymentsRequest): Promise<PortOneV2PaymentPage> {
+    this.listings.push(request);
+    if (this.listingDown)
+      return Promise.reject(
+        new PortOneV2TransportError('PortOne answered 503', {
+          operation: 'getPayments',
+          httpStatus: 503,
+          type: null,
+          portOneMessage: null,
+          retryable: true,
+        }),
+      );
+    const items = [...this.payments.values()].filter((payment) =>
+      (request.statuses as string[] | undefined)?.includes(
+        String(payment.status),
+      ),
+    );
+    const start = request.pageNumber * request.pageSize;
+    const page = items.slice(start, start + request.pageSize);
+    return Promise.resolve({
+      items: page,
+      page: {
+        number: request.pageNumber,
+        size: request.pageSize,
+        totalCount: page.length,
+      },
+    });
+  }
+}
+
 function setup(
-  options: { ledger?: boolean; reconciliationRepository?: boolean } = {},
+  options: {
+    ledger?: boolean;
+    reconciliationRepository?: boolean;
+    /** PortOne V2 beside V1 (or alone, with `v1: false`). */
+    v2?: FakePortOneV2;
+    v1?: boolean;
+  } = {},
 ) {
   const iamport = new FakeIamport();
   const orders = new InMemoryOrders();
   const repository = new InMemoryReconciliation(orders);
   const ledger = new InMemoryLedger(orders);
   const resolved = {
-    v1: true,
-    v2: null,
+    v1: options.v1 ?? true,
+    v2: options.v2
+      ? { allowTestChannel: false, webhookSecrets: [], storeId: 'store-1' }
+      : null,
     includeSandbox: false,
     forgeryPolicy: 'cancel',
     unknownOrderPolicy: 'flag',
@@ -464,7 +597,22 @@ function setup(
     new PaymentRefunder(client),
     new IamportEventDelivery(handlers, resolved),
   );
-  const service = new ReconciliationService(client, verification, resolved);
+  const v2Client = options.v2 as unknown as PortOneV2Client | undefined;
+  const v2Verification = v2Client
+    ? new PortOneV2VerificationService(
+        v2Client,
+        orders,
+        resolved,
+        new IamportEventDelivery(handlers, resolved),
+      )
+    : undefined;
+  const service = new ReconciliationService(
+    client,
+    verification,
+    resolved,
+    v2Client,
+    v2Verification,
+  );
   return { service, iamport, orders, repository, ledger, delivered };
 }
 
@@ -1190,6 +1338,184 @@ describe('ReconciliationService', () => {
       iamport.onList = () => vi.setSystemTime(Date.now() + 1500);
       const summary = await service.reconcile(ordersOnly);
       expect(summary.durationMs).toBe(1500);
+    });
+  });
+
+  describe('PortOne V2', () => {
+    it('settles a stale order paid through V2, looked up by its paymentId, once', async () => {
+      const v2 = new FakePortOneV2();
+      const { service, iamport, orders, repository, delivered } = setup({ v2 });
+      repository.add(order('order-1'));
+      v2.add('order-1');
+      const summary = await service.reconcile(ordersOnly);
+      expect(orders.orders.get('order-1')).toMatchObject({
+        status: 'paid',
+        impUid: 'tx-order-1',
+      });
+      expect(summary).toMatchObject({
+        examined: 1,
+        lookups: 1,
+        v2Lookups: 1,
+        changed: 1,
+        outcomes: { paid: 1 },
+      });
+      expect(v2.lookups).toEqual(['order-1']);
+      expect(iamport.listed('findAll order-1')).toHaveLength(1);
+      expect(delivered.map((event) => [event.api, event.type])).toEqual([
+        ['v2', 'paid'],
+      ]);
+      expect(repository.reconciled).toEqual([['order-1']]);
+      const again = await service.reconcile(ordersOnly);
+      expect(again.changed).toBe(0);
+    });
+
+    it('counts no_payment once when neither API has a payment for the order', async () => {
+      const v2 = new FakePortOneV2();
+      const { service, repository } = setup({ v2 });
+      repository.add(order('order-1'));
+      const summary = await service.reconcile(ordersOnly);
+      expect(summary.outcomes).toEqual({ no_payment: 1 });
+      expect(summary.v2Lookups).toBe(1);
+    });
+
+    it('counts both when both APIs have a payment: the V1 one settles, the V2 one is a duplicate', async () => {
+      const v2 = new FakePortOneV2();
+      const { service, iamport, repository } = setup({ v2 });
+      repository.add(order('order-1'));
+      iamport.add(payment({ imp_uid: 'imp_A' }));
+      v2.add('order-1');
+      const summary = await service.reconcile(ordersOnly);
+      expect(summary.outcomes).toEqual({ paid: 1, duplicate_payment: 1 });
+      expect(v2.payments.get('order-1')?.status).toBe('CANCELLED');
+    });
+
+    it('asks V1 nothing when only V2 is configured', async () => {
+      const v2 = new FakePortOneV2();
+      const { service, iamport, repository } = setup({ v2, v1: false });
+      repository.add(order('order-1'));
+      v2.add('order-1');
+      const summary = await service.reconcile({ olderThanMs: 10 * MINUTE });
+      expect(iamport.calls).toEqual([]);
+      // Settled by the orders part; verified again by the sweep (no ledger), changing nothing.
+      expect(summary).toMatchObject({
+        lookups: 0,
+        v2Lookups: 2,
+        changed: 1,
+        outcomes: { paid: 2 },
+      });
+    });
+
+    it('never asks V2 without V2 options', async () => {
+      const { service, repository } = setup();
+      repository.add(order('order-1'));
+      const summary = await service.reconcile({ olderThanMs: 10 * MINUTE });
+      expect(summary.v2Lookups).toBe(0);
+    });
+
+    it('sweeps V2 payments paid or refunded within the window, in pages of 1000', async () => {
+      const v2 = new FakePortOneV2();
+      const { service, orders } = setup({ v2 });
+      orders.orders.set(
+        'order-2',
+        order('order-2', { status: 'paid', impUid: 'tx-order-2', version: 2 }),
+      );
+      v2.add('order-2', {
+        status: 'CANCELLED',
+        cancelledAt: new Date().toISOString(),
+        amount: {
+          total: 10_000,
+          taxFree: 0,
+          discount: 0,
+          paid: 10_000,
+          cancelled: 10_000,
+          cancelledTaxFree: 0,
+        },
+        cancellations: [
+          {
+            status: 'SUCCEEDED',
+            id: 'c-1',
+            totalAmount: 10_000,
+            taxFreeAmount: 0,
+            vatAmount: 0,
+            reason: 'console',
+            requestedAt: new Date().toISOString(),
+          },
+        ],
+      });
+      v2.add('order-3', { status: 'READY', paidAt: undefined });
+      const before = Date.now();
+      const summary = await service.reconcile({ olderThanMs: 10 * MINUTE });
+      expect(orders.orders.get('order-2')?.status).toBe('cancelled');
+      expect(summary.swept).toEqual({ listed: 1, verified: 1, failed: 0 });
+      expect(summary.v2Lookups).toBe(1);
+      expect(v2.listings).toHaveLength(1);
+      const [listing] = v2.listings;
+      expect(listing).toMatchObject({
+        pageNumber: 0,
+        pageSize: 1000,
+        statuses: ['PAID', 'PARTIAL_CANCELLED', 'CANCELLED'],
+      });
+      expect(listing.until.getTime()).toBeGreaterThanOrEqual(before);
+      expect(listing.until.getTime() - listing.from.getTime()).toBe(2 * DAY);
+    });
+
+    it('sweeps at most 90 days back, and not at all with a window of 0', async () => {
+      const v2 = new FakePortOneV2();
+      const { service } = setup({ v2 });
+      await service.reconcile({
+        olderThanMs: MINUTE,
+        sweepWindowMs: 400 * DAY,
+      });
+      expect(
+        v2.listings[0].until.getTime() - v2.listings[0].from.getTime(),
+      ).toBe(90 * DAY);
+      await service.reconcile({ olderThanMs: MINUTE, sweepWindowMs: 0 });
+      expect(v2.listings).toHaveLength(1);
+    });
+
+    it('follows full pages to the next, and stops at a short one', async () => {
+      const v2 = new FakePortOneV2();
+      const { service } = setup({ v2 });
+      for (let i = 0; i < 1001; i++) v2.add(`unknown-${i}`);
+      const summary = await service.reconcile({ olderThanMs: MINUTE });
+      expect(v2.listings.map((listing) => listing.pageNumber)).toEqual([0, 1]);
+      expect(summary.swept.listed).toBe(1001);
+      expect(summary.v2Lookups).toBe(2);
+    });
+
+    it('counts a V2 listing that fails, and ends the run', async () => {
+      const v2 = new FakePortOneV2();
+      v2.listingDown = true;
+      const { service } = setup({ v2 });
+      const summary = await service.reconcile({ olderThanMs: MINUTE });
+      expect(summary.swept.failed).toBe(1);
+      expect(summary.v2Lookups).toBe(0);
+      expect(errors).toHaveBeenCalledWith(
+        expect.stringContaining('could not list V2 payments: '),
+      );
+    });
+
+    it('passes over V2 payments recorded as they are, and backs off an order it could not settle', async () => {
+      const v2 = new FakePortOneV2();
+      const { service, orders, repository } = setup({ v2, ledger: true });
+      orders.orders.set('order-1', order('order-1'));
+      v2.add('order-1');
+      await service.reconcile({ olderThanMs: DAY });
+      expect(orders.orders.get('order-1')?.status).toBe('paid');
+      const quiet = await service.reconcile({ olderThanMs: DAY });
+      expect(quiet.swept).toEqual({ listed: 1, verified: 0, failed: 0 });
+
+      v2.add('order-4');
+      orders.orders.set('order-4', order('order-4'));
+      orders.broken.add('order-4');
+      const failing = await service.reconcile({ olderThanMs: DAY });
+      expect(failing.swept.failed).toBe(1);
+      expect(repository.failed.at(-1)).toEqual([
+        expect.objectContaining({ merchantUid: 'order-4' }),
+      ]);
+      expect(errors).toHaveBeenCalledWith(
+        expect.stringContaining('could not settle V2 tx-order-4 of order-4'),
+      );
     });
   });
 });
