@@ -117,6 +117,38 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
     expect(await eventsOf(order.merchantUid)).toBe(1);
   });
 
+  it('stores PortOne V2 keys: a 64-character transactionId, and a 200-character paymentId of an unknown order', async () => {
+    const order = await pendingOrder();
+    const transactionId = `tx-${'7'.repeat(61)}`;
+    expect(
+      await orders.commit({
+        transition: paid(order, transactionId),
+        record: record(order, transactionId),
+        event: event(order, transactionId),
+      }),
+    ).toBe(true);
+    expect(
+      (await orders.findOrderAndRecord(order.merchantUid, transactionId))
+        .record,
+    ).toMatchObject({ impUid: transactionId });
+    const stranger = `payment-of-another-integration-${'x'.repeat(169)}`;
+    const unknown = { ...order, merchantUid: stranger };
+    const otherTransaction = `tx-${randomUUID()}`;
+    expect(
+      await orders.commit({
+        transition: null,
+        record: {
+          ...record(unknown, otherTransaction),
+          disposition: 'flagged',
+        },
+        event: null,
+      }),
+    ).toBe(true);
+    expect(await orders.findPaymentRecord(otherTransaction)).toMatchObject({
+      merchantUid: stranger,
+    });
+  });
+
   it('undoes the move when the record was written by someone else meanwhile', async () => {
     const order = await pendingOrder();
     const impUid = `imp_${randomUUID().slice(0, 12)}`;

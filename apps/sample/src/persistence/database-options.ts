@@ -6,6 +6,7 @@ import { AddHandledEvents1764288000000 } from './migrations/1764288000000-add-ha
 import { MillisecondTimes1764374400000 } from './migrations/1764374400000-millisecond-times.js';
 import { PaymentLedger1764460800000 } from './migrations/1764460800000-payment-ledger.js';
 import { Products1764547200000 } from './migrations/1764547200000-products.js';
+import { PortOneV2Keys1764633600000 } from './migrations/1764633600000-portone-v2-keys.js';
 import { HandledEventEntity } from './handled-event.entity.js';
 import { OrderEntity } from './order.entity.js';
 import { OutboxEventEntity } from './outbox-event.entity.js';
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   MillisecondTimes1764374400000,
   PaymentLedger1764460800000,
   Products1764547200000,
+  PortOneV2Keys1764633600000,
 ];
 
 /** `pg`'s and `mysql2`'s own default. */

@@ -43,7 +43,7 @@ export class OrderEntity {
   @Column({
     name: 'imp_uid',
     type: 'varchar',
-    length: 40,
+    length: 64,
     nullable: true,
     unique: true,
   })

@@ -13,7 +13,7 @@ export class OutboxEventEntity {
   @Column({ name: 'merchant_uid', type: 'varchar', length: 40 })
   merchantUid: string;
 
-  @Column({ name: 'imp_uid', type: 'varchar', length: 40 })
+  @Column({ name: 'imp_uid', type: 'varchar', length: 64 })
   impUid: string;
 
   @Column({ type: 'text' })

@@ -5,10 +5,10 @@ import { bigintAsNumber } from './columns.js';
 /** Every payment the module has seen, and what it did with it (written with the order's transition). */
 @Entity('iamport_payments')
 export class PaymentRecordEntity {
-  @PrimaryColumn({ name: 'imp_uid', type: 'varchar', length: 40 })
+  @PrimaryColumn({ name: 'imp_uid', type: 'varchar', length: 64 })
   impUid: string;
 
-  @Column({ name: 'merchant_uid', type: 'varchar', length: 40 })
+  @Column({ name: 'merchant_uid', type: 'varchar', length: 200 })
   merchantUid: string;
 
   @Column({ type: 'bigint', transformer: bigintAsNumber })
