@@ -2,18 +2,15 @@ import {
   Body,
   Controller,
   HttpCode,
-  InternalServerErrorException,
   Logger,
   Post,
   Req,
-  ServiceUnavailableException,
   type Type,
   UseGuards,
 } from '@nestjs/common';
 import { IamportError } from '../client/iamport.errors.js';
 import { PaymentVerificationService } from '../verification/payment-verification.service.js';
 import type { VerificationOutcome } from '../verification/verification-outcome.js';
-import type { VerificationResult } from '../verification/verification-result.js';
 import { WebhookAnswerDto } from './dto/answer.dto.js';
 import { WebhookBodyDto } from './dto/webhook-body.dto.js';
 import {
@@ -22,6 +19,7 @@ import {
 } from './notification-recorder.js';
 import { IamportV1EnabledGuard } from './iamport-v1-enabled.guard.js';
 import { receivedParams } from './received-params.js';
+import { recordedWebhookOutcome } from './webhook-outcome.js';
 import {
   ApiBody,
   ApiConsumes,
@@ -37,7 +35,6 @@ import {
   WebhookContentGuard,
 } from './webhook-content.guard.js';
 import { clientAddress, WebhookSourceGuard } from './webhook-source.guard.js';
-import { messageOf } from '../error-message.js';
 
 interface HttpRequest {
   ip?: string;
@@ -57,11 +54,11 @@ export function createWebhookController(path: string): Type<unknown> {
   @ApiTags('iamport')
   @UseGuards(IamportV1EnabledGuard)
   class WebhookController {
-    private readonly logger = new Logger('IamportWebhook');
+    readonly logger = new Logger('IamportWebhook');
 
     constructor(
       private readonly verification: PaymentVerificationService,
-      private readonly recorder: NotificationRecorder,
+      readonly recorder: NotificationRecorder,
     ) {}
 
     /**
@@ -151,41 +148,24 @@ export function createWebhookController(path: string): Type<unknown> {
         params: receivedParams(request.body),
         sourceIp: clientAddress(request),
       };
-      let result: VerificationResult;
-      try {
-        result = await this.verification.verify({
-          impUid: body.imp_uid,
-          merchantUid: body.merchant_uid ?? null,
-          source: 'webhook',
-          // A refund's notice carries a cancellation_id: whatever its status word (a partial refund
-          // may read `paid` with some PGs, it is not documented), it always gets a fresh lookup.
-          claimedStatus: body.cancellation_id ? null : (body.status ?? null),
-        });
-      } catch (error) {
-        this.logger.error(
-          `could not verify ${body.imp_uid}: ${messageOf(error)}`,
-        );
-        await this.recorder
-          .recordFailure(received, error)
-          .catch(() => undefined);
-        if (error instanceof IamportError)
-          throw new ServiceUnavailableException(
-            'iamport could not be reached; retry later',
-          );
-        throw new InternalServerErrorException(
-          'the payment could not be recorded; retry later',
-        );
-      }
-      try {
-        await this.recorder.recordResult(received, result);
-      } catch (error) {
-        this.logger.error(
-          `could not record webhook of ${body.imp_uid}: ${messageOf(error)}`,
-        );
-        throw new InternalServerErrorException(
-          'the notification could not be recorded; retry later',
-        );
-      }
+      const result = await recordedWebhookOutcome(
+        this,
+        received,
+        body.imp_uid,
+        () =>
+          this.verification.verify({
+            impUid: body.imp_uid,
+            merchantUid: body.merchant_uid ?? null,
+            source: 'webhook',
+            // A refund's notice carries a cancellation_id: whatever its status word (a partial refund
+            // may read `paid` with some PGs, it is not documented), it always gets a fresh lookup.
+            claimedStatus: body.cancellation_id ? null : (body.status ?? null),
+          }),
+        {
+          name: 'iamport',
+          unreachable: (error) => error instanceof IamportError,
+        },
+      );
       return {
         merchant_uid: result.merchantUid,
         imp_uid: result.impUid,

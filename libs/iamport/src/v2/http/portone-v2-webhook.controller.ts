@@ -7,18 +7,17 @@ import {
   PayloadTooLargeException,
   Post,
   Req,
-  ServiceUnavailableException,
   type Type,
   UnauthorizedException,
   UnsupportedMediaTypeException,
   UseGuards,
 } from '@nestjs/common';
-import { messageOf } from '../../error-message.js';
 import {
   NotificationRecorder,
   type ReceivedNotification,
 } from '../../http/notification-recorder.js';
 import { receivedParams } from '../../http/received-params.js';
+import { recordedWebhookOutcome } from '../../http/webhook-outcome.js';
 import { clientAddress } from '../../http/webhook-source.guard.js';
 import {
   ApiOperation,
@@ -27,7 +26,6 @@ import {
   errorAnswer,
 } from '../../http/openapi.js';
 import type { VerificationOutcome } from '../../verification/verification-outcome.js';
-import type { VerificationResult } from '../../verification/verification-result.js';
 import { PortOneV2Error } from '../client/portone-v2.errors.js';
 import { PortOneV2VerificationService } from '../portone-v2-verification.service.js';
 import { PortOneV2EnabledGuard } from './portone-v2-enabled.guard.js';
@@ -61,11 +59,11 @@ export function createPortOneV2WebhookController(path: string): Type<unknown> {
   @ApiTags('portone-v2')
   @UseGuards(PortOneV2EnabledGuard)
   class PortOneV2WebhookController {
-    private readonly logger = new Logger('PortOneV2Webhook');
+    readonly logger = new Logger('PortOneV2Webhook');
 
     constructor(
       private readonly verification: PortOneV2VerificationService,
-      private readonly recorder: NotificationRecorder,
+      readonly recorder: NotificationRecorder,
     ) {}
 
     /**
@@ -136,40 +134,23 @@ export function createPortOneV2WebhookController(path: string): Type<unknown> {
         }),
         sourceIp: clientAddress(request),
       };
-      let result: VerificationResult;
-      try {
-        result = await this.verification.verifyV2({
-          paymentId: notice.paymentId,
-          transactionId: notice.transactionId,
-          source: 'webhook',
-          // The type decides nothing: it only lets a lookup under way answer a claim of `paid`.
-          claimedStatus: notice.type === 'Transaction.Paid' ? 'paid' : null,
-        });
-      } catch (error) {
-        this.logger.error(
-          `could not verify ${notice.paymentId}: ${messageOf(error)}`,
-        );
-        await this.recorder
-          .recordFailure(received, error)
-          .catch(() => undefined);
-        if (error instanceof PortOneV2Error)
-          throw new ServiceUnavailableException(
-            'PortOne could not be reached; retry later',
-          );
-        throw new InternalServerErrorException(
-          'the payment could not be recorded; retry later',
-        );
-      }
-      try {
-        await this.recorder.recordResult(received, result);
-      } catch (error) {
-        this.logger.error(
-          `could not record webhook of ${notice.paymentId}: ${messageOf(error)}`,
-        );
-        throw new InternalServerErrorException(
-          'the notification could not be recorded; retry later',
-        );
-      }
+      const result = await recordedWebhookOutcome(
+        this,
+        received,
+        notice.paymentId,
+        () =>
+          this.verification.verifyV2({
+            paymentId: notice.paymentId!,
+            transactionId: notice.transactionId,
+            source: 'webhook',
+            // The type decides nothing: it only lets a lookup under way answer a claim of `paid`.
+            claimedStatus: notice.type === 'Transaction.Paid' ? 'paid' : null,
+          }),
+        {
+          name: 'PortOne',
+          unreachable: (error) => error instanceof PortOneV2Error,
+        },
+      );
       return {
         payment_id: result.merchantUid,
         transaction_id: result.impUid,
