@@ -1,13 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { AxiosInstance } from 'axios';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResolvedIamportOptions } from '../iamport.options.js';
 import {
   type CallObservation,
   observeCall,
 } from '../observability/iamport-telemetry.js';
 import { AccessTokenCache } from './access-token.js';
-import { backoffDelayMs } from './backoff.js';
+import { withRetries } from './backoff.js';
 import {
   type AnsweredCall,
   readAnswer,
@@ -101,32 +100,22 @@ export class IamportTransport {
     );
   }
 
-  private async withRetries<T>(
+  private withRetries<T>(
     call: IamportCall,
     seen: CallObservation,
     attemptOnce: () => Promise<T>,
   ): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await attemptOnce();
-      } catch (error) {
-        // A failed token request was already retried on its own; don't multiply the attempts.
-        const retry =
-          error instanceof IamportError &&
-          error.operation === call.operation &&
-          error.retryable;
-        if (!retry || attempt >= this.options.maxRetries) throw error;
-        const delayMs = backoffDelayMs(attempt, {
-          baseDelayMs: this.options.retryBaseDelayMs,
-          maxDelayMs: this.options.retryMaxDelayMs,
-        });
-        this.logger.warn(
-          `${error.message}; retry ${attempt + 1} of ${this.options.maxRetries} in ${Math.round(delayMs)} ms`,
-        );
-        await sleep(delayMs);
-        seen.retries++;
-      }
-    }
+    return withRetries(
+      attemptOnce,
+      this.options,
+      // A failed token request was already retried on its own; don't multiply the attempts.
+      (error): error is IamportError =>
+        error instanceof IamportError &&
+        error.operation === call.operation &&
+        error.retryable,
+      this.logger,
+      () => seen.retries++,
+    );
   }
 
   private async exchange(

@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { AxiosInstance } from 'axios';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelayMs } from '../../client/backoff.js';
+import { withRetries } from '../../client/backoff.js';
 import {
   type CallObservation,
   observeCall,
@@ -55,34 +54,24 @@ export class PortOneV2Transport {
     isExpected: (value: unknown) => value is T,
   ): Promise<T> {
     return observeCall(`v2.${call.operation}`, call.method, (seen) =>
-      this.withRetries(call, seen, async () =>
+      this.withRetries(seen, async () =>
         readAnswer(call, await this.exchange(call, seen), isExpected),
       ),
     );
   }
 
-  private async withRetries<T>(
-    call: PortOneV2Call,
+  private withRetries<T>(
     seen: CallObservation,
     attemptOnce: () => Promise<T>,
   ): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await attemptOnce();
-      } catch (error) {
-        const retry = error instanceof PortOneV2Error && error.retryable;
-        if (!retry || attempt >= this.settings.maxRetries) throw error;
-        const delayMs = backoffDelayMs(attempt, {
-          baseDelayMs: this.settings.retryBaseDelayMs,
-          maxDelayMs: this.settings.retryMaxDelayMs,
-        });
-        this.logger.warn(
-          `${error.message}; retry ${attempt + 1} of ${this.settings.maxRetries} in ${Math.round(delayMs)} ms`,
-        );
-        await sleep(delayMs);
-        seen.retries++;
-      }
-    }
+    return withRetries(
+      attemptOnce,
+      this.settings,
+      (error): error is PortOneV2Error =>
+        error instanceof PortOneV2Error && error.retryable,
+      this.logger,
+      () => seen.retries++,
+    );
   }
 
   private async exchange(
