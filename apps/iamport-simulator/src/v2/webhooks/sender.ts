@@ -5,7 +5,10 @@ import { rfc3339, rfc3339Nanos } from '../clock.js';
 import type { V2Attempt, V2PaymentWebhook } from '../payment.js';
 import { statusForEvent, type BodyVersion } from './events.js';
 import { signWebhook } from './signing.js';
-import { postSignedWebhook, type V2DeliveryOutcome } from './transport.js';
+import {
+  postSignedWebhook,
+  type V2DeliveryOutcome,
+} from '../../webhook-transport.js';
 
 /** Ways a control call can spoil a delivery; each attempt of the webhook carries it. */
 export const SIGNING_FAULTS = ['bad_signature', 'stale_timestamp'] as const;
