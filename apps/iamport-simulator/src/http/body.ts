@@ -36,7 +36,7 @@ function parse(text: string, contentType: string): Record<string, unknown> {
 }
 
 /** Reads a JSON or x-www-form-urlencoded body (iamport takes both); over the limit → 413. */
-export function readBody(
+export async function readBody(
   req: IncomingMessage,
   limit = BODY_LIMIT_BYTES,
 ): Promise<Record<string, unknown>> {
@@ -45,32 +45,34 @@ export function readBody(
     req.method === 'HEAD' ||
     req.headers['content-length'] === '0'
   ) {
-    return Promise.resolve({});
+    return {};
   }
+  const text = await readText(
+    req,
+    limit,
+    () => new SimError(413, `The body exceeds ${limit} bytes`),
+  );
+  return parse(text, req.headers['content-type'] ?? '');
+}
+
+/** The body as text; past `limit` it is read to the end and discarded, then `tooLarge()` is thrown. */
+export function readText(
+  req: IncomingMessage,
+  limit: number,
+  tooLarge: () => Error,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      // Keep reading (and discarding) so that the 413 reaches a client still sending.
+      // Keep reading (and discarding) so that the refusal reaches a client still sending.
       if (size <= limit) chunks.push(chunk);
     });
     req.on('error', reject);
     req.on('end', () => {
-      if (size > limit) {
-        reject(new SimError(413, `The body exceeds ${limit} bytes`));
-        return;
-      }
-      try {
-        resolve(
-          parse(
-            Buffer.concat(chunks).toString('utf8'),
-            req.headers['content-type'] ?? '',
-          ),
-        );
-      } catch (error) {
-        reject(error as Error);
-      }
+      if (size > limit) reject(tooLarge());
+      else resolve(Buffer.concat(chunks).toString('utf8'));
     });
   });
 }
