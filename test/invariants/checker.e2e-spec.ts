@@ -5,8 +5,8 @@
  * there, or missed one that is, would make promise.e2e-spec.ts worthless.)
  */
 import { fc, test } from '@fast-check/vitest';
-import { checkWorld, HANDLER_OF } from './invariants.js';
-import type { PaymentHistory } from './runner.js';
+import { checkSignatures, checkWorld, HANDLER_OF } from './invariants.js';
+import type { PaymentHistory, V2WebhookTally } from './runner.js';
 import type {
   HandledRow,
   LedgerRow,
@@ -24,10 +24,12 @@ type Ending =
   | { kind: 'forgery_cancelled' };
 
 interface OrderSpec {
+  /** V2: its payments are attempts of one paymentId, as the module reads them (PARTIAL_CANCELLED is `paid`). */
+  api?: 'v1' | 'v2';
   amount: number;
   ending: Ending;
-  /** Other payments of the order: refunded by the module, failed, or flagged for a person. */
-  others: Array<'duplicate_refunded' | 'failed' | 'flagged'>;
+  /** Other payments of the order: refunded by the module, failed, flagged for a person, or (V2) paid on a test channel and refused. */
+  others: Array<'duplicate_refunded' | 'failed' | 'flagged' | 'test_channel'>;
 }
 
 const orderSpec: fc.Arbitrary<OrderSpec> = fc
@@ -42,12 +44,26 @@ const orderSpec: fc.Arbitrary<OrderSpec> = fc
       fc.constant<Ending>({ kind: 'forgery_cancelled' }),
     ),
     others: fc.array(
-      fc.constantFrom('duplicate_refunded', 'failed', 'flagged'),
+      fc.constantFrom(
+        'duplicate_refunded',
+        'failed',
+        'flagged',
+        'test_channel',
+      ),
       {
         maxLength: 3,
       },
     ),
+    api: fc.constantFrom('v1', 'v2'),
   })
+  .map((spec) => ({
+    ...spec,
+    // V1 has no test channels in this model.
+    others:
+      spec.api === 'v1'
+        ? spec.others.filter((other) => other !== 'test_channel')
+        : spec.others,
+  }))
   .map((spec) => spec as OrderSpec);
 
 let counter = 0;
@@ -139,12 +155,14 @@ function buildWorld(specs: OrderSpec[]): {
     };
     const own: SimPayment[] = [];
     const settled = spec.ending.kind === 'settled';
+    const v2 = spec.api === 'v2';
     if (spec.ending.kind === 'settled') {
       const refunded = Math.floor((spec.amount * spec.ending.refunded) / 10);
       const p = payment(
         merchantUid,
         spec.amount,
-        refunded > 0 ? 'cancelled' : 'paid',
+        // iamport says cancelled after a partial refund; V2's PARTIAL_CANCELLED reads as paid.
+        refunded > 0 && !v2 ? 'cancelled' : 'paid',
         refunded > 0 ? [[refunded, 'console refund']] : [],
       );
       own.push(p);
@@ -204,12 +222,25 @@ function buildWorld(specs: OrderSpec[]): {
         ]);
         own.push(p);
         record(p, 'refunded');
+      } else if (other === 'test_channel') {
+        // Refused (sandbox_rejected): no ledger row, no event, no refund.
+        own.push({ ...payment(merchantUid, spec.amount, 'paid'), test: true });
       } else {
         const p = payment(merchantUid, spec.amount, 'paid');
         own.push(p);
         record(p, 'flagged', 'iamport refused the refund');
       }
     }
+    if (v2)
+      for (const p of own) {
+        p.api = 'v2';
+        p.v2_status =
+          p.status === 'paid'
+            ? p.cancel_amount > 0
+              ? 'PARTIAL_CANCELLED'
+              : 'PAID'
+            : p.status.toUpperCase();
+      }
     orders.set(merchantUid, order);
     payments.push(...own);
     created.set(
@@ -225,6 +256,7 @@ function buildWorld(specs: OrderSpec[]): {
       outbox,
       handled,
       ledger: { present: true, rows: ledger },
+      webhooksRecorded: new Map(),
     },
     created,
   };
@@ -372,6 +404,45 @@ const BREAKAGES: Breakage[] = [
     },
   },
   {
+    name: 'a V2 test-channel payment settles its order',
+    invariant: 'T',
+    apply(world, pick) {
+      const p = nth(
+        world.payments.filter((candidate) => candidate.test),
+        pick,
+      );
+      const order = p && world.orders.get(p.merchant_uid);
+      if (!p || !order || order.status !== 'pending') return false;
+      Object.assign(order, {
+        status: 'paid',
+        imp_uid: p.imp_uid,
+        fulfilment: 'ready_to_ship',
+      });
+      return true;
+    },
+  },
+  {
+    name: 'a V2 test-channel payment is kept in the ledger as settling its order',
+    invariant: 'T',
+    apply(world, pick) {
+      const p = nth(
+        world.payments.filter((candidate) => candidate.test),
+        pick,
+      );
+      if (!p || !world.ledger.present) return false;
+      world.ledger.rows.set(p.imp_uid, {
+        imp_uid: p.imp_uid,
+        merchant_uid: p.merchant_uid,
+        amount: p.amount,
+        cancelled_amount: p.cancel_amount,
+        status: p.status,
+        disposition: 'flagged',
+        reason: 'paid on a test channel',
+      });
+      return true;
+    },
+  },
+  {
     name: 'the ledger is out of date',
     invariant: 'L',
     apply(world, pick) {
@@ -435,6 +506,69 @@ describe('the invariant checks (no servers)', () => {
     };
     world.payments.push(revoked);
     created.get(world.merchantUids[0])!.push(revoked.imp_uid);
+    expect(checkWorld(world, created)).toEqual([]);
+  });
+  describe('forged V2 webhooks (invariant S)', () => {
+    const tally = (
+      statuses: Array<number | null>,
+      authentic: number,
+    ): V2WebhookTally => ({
+      authentic,
+      forged: [
+        {
+          impUid: 'tx-1',
+          fault: 'bad_signature',
+          target: 0,
+          statuses,
+          error: null,
+        },
+      ],
+    });
+    const world = (recorded: number) => {
+      const { world } = buildWorld([
+        { api: 'v2', amount: 1000, ending: { kind: 'open' }, others: [] },
+      ]);
+      world.webhooksRecorded.set(world.merchantUids[0], recorded);
+      return world;
+    };
+
+    it('refused with 401, and not recorded: nothing to report', () => {
+      const w = world(2);
+      expect(
+        checkSignatures(w, new Map([[w.merchantUids[0], tally([401], 2)]])),
+      ).toEqual([]);
+    });
+
+    it('a forged webhook answered 200 is reported', () => {
+      const w = world(2);
+      const found = checkSignatures(
+        w,
+        new Map([[w.merchantUids[0], tally([200], 2)]]),
+      );
+      expect(found.map((violation) => violation.invariant)).toEqual(['S']);
+      expect(found[0].message).toMatch(/bad_signature .* answered 200/);
+    });
+
+    it('a forged webhook let in (recorded) is reported, whatever it was answered', () => {
+      const w = world(3);
+      const found = checkSignatures(
+        w,
+        new Map([[w.merchantUids[0], tally([401], 2)]]),
+      );
+      expect(found.map((violation) => violation.invariant)).toEqual(['S']);
+      expect(found[0].message).toMatch(/recorded 3 webhooks .* only 2/);
+    });
+  });
+
+  it('a V2 test-channel payment holds no money and, refused, breaks nothing', () => {
+    const { world, created } = buildWorld([
+      {
+        api: 'v2',
+        amount: 1000,
+        ending: { kind: 'settled', refunded: 3 },
+        others: ['test_channel', 'failed'],
+      },
+    ]);
     expect(checkWorld(world, created)).toEqual([]);
   });
 });

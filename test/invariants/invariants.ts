@@ -1,4 +1,4 @@
-import type { PaymentHistory } from './runner.js';
+import type { PaymentHistory, V2WebhookTally } from './runner.js';
 import type { OrderRow, SimPayment, World } from './world.js';
 
 /**
@@ -7,7 +7,8 @@ import type { OrderRow, SimPayment, World } from './world.js';
  * or is flagged for a person; nothing is fulfilled against money iamport no
  * longer holds. Pure: (what the simulator and the database hold) → violations.
  */
-export type InvariantId = '1' | '2' | '3' | '4' | '5' | 'L' | 'Q' | 'H';
+export type InvariantId =
+  '1' | '2' | '3' | '4' | '5' | 'L' | 'S' | 'T' | 'Q' | 'H';
 
 export const INVARIANTS: Record<InvariantId, string> = {
   '1': 'every payment that holds money settles its own order or is flagged for a person',
@@ -16,6 +17,8 @@ export const INVARIANTS: Record<InvariantId, string> = {
   '4': 'each handler runs once per transition, and every event is delivered',
   '5': 'nothing is fulfilled against money iamport no longer holds',
   L: 'the payment ledger (iamport_payments) knows every payment that holds money, as iamport last reported it',
+  S: 'a PortOne V2 webhook without PortOne’s signature (another key, a stale timestamp, a tampered body) is answered 401 and changes nothing: not even recorded',
+  T: 'a PortOne V2 payment on a test channel is refused: it moves no order, and is neither recorded, refunded nor handled',
   Q: 'quiescence: every request answered, every outbox event delivered, the reconciliation run succeeded',
   H: 'harness self-check: the simulator holds exactly the payments the harness made',
 };
@@ -76,6 +79,8 @@ const MODULE_REFUND = /forged|duplicate/i;
  * account reads `cancelled` with `cancel_amount` 0 but never held anything.
  */
 export function heldBy(payment: SimPayment): number {
+  // A V2 test channel moves no real money (and the shop refuses such payments).
+  if (payment.test) return 0;
   if (!payment.paid_at) return 0;
   if (payment.status !== 'paid' && payment.status !== 'cancelled') return 0;
   return Math.max(0, payment.amount - payment.cancel_amount);
@@ -93,7 +98,9 @@ function describePayment(payment: SimPayment, order: OrderRow | undefined) {
     payment.pay_method === 'vbank' ? 'deposited virtual account' : 'card';
   const refunded =
     payment.cancel_amount >= payment.amount ? ' refunded in full' : '';
-  return `${forged}${method}${refunded}`;
+  const v2 =
+    payment.api === 'v2' ? `V2 ${payment.test ? 'test-channel ' : ''}` : '';
+  return `${v2}${forged}${method}${refunded}`;
 }
 
 /** How the apps answered the notifications of a payment: the facts a diagnosis starts from. */
@@ -126,7 +133,11 @@ function describeOrder(order: OrderRow | undefined, impUid: string): string {
 }
 
 function paymentFigures(payment: SimPayment): string {
-  return `${payment.imp_uid} (${payment.pay_method}, ${payment.status}, amount ${payment.amount}, cancel_amount ${payment.cancel_amount})`;
+  const v2 =
+    payment.api === 'v2'
+      ? `V2 ${payment.v2_status ?? '?'}${payment.test ? ' on a TEST channel' : ''}, `
+      : '';
+  return `${payment.imp_uid} (${v2}${payment.pay_method}, ${payment.status}, amount ${payment.amount}, cancel_amount ${payment.cancel_amount})`;
 }
 
 function orderFigures(order: OrderRow | undefined): string {
@@ -259,6 +270,31 @@ export function checkWorld(
         message: `the ledger says ${payment.imp_uid} settles the order, but ${orderFigures(order)}`,
         kind: 'L: ledger says settles_order of a payment the order does not name',
       });
+
+    // T: a test-channel payment is refused: nothing moves, nothing is kept of it.
+    if (payment.test) {
+      const problems = [
+        order?.imp_uid === payment.imp_uid
+          ? `the order names it (${orderFigures(order)})`
+          : null,
+        ledgerRow ? `the ledger has it (${ledgerRow.disposition})` : null,
+        world.outbox.some((event) => event.imp_uid === payment.imp_uid)
+          ? `events were committed for it (${world.outbox
+              .filter((event) => event.imp_uid === payment.imp_uid)
+              .map((event) => event.type)
+              .join(', ')})`
+          : null,
+        moduleRefunds(payment).length > 0 ? 'the module refunded it' : null,
+      ].filter((problem): problem is string => problem !== null);
+      for (const problem of problems)
+        add({
+          invariant: 'T',
+          merchantUid: payment.merchant_uid,
+          impUid: payment.imp_uid,
+          message: `${paymentFigures(payment)} is a test-channel payment, yet ${problem}`,
+          kind: `T: a test-channel payment was not refused: ${problem.replace(/ \(.*\)$/, '')}`,
+        });
+    }
 
     // 3: refunds happen once, and never beyond the amount.
     if (payment.cancel_amount > payment.amount)
@@ -429,5 +465,44 @@ export function checkWorld(
         kind: `4: ${row.handler} ran for an event that is not in the outbox`,
       });
 
+  return violations;
+}
+
+/**
+ * S: every forged V2 webhook was answered 401, and none was let in: the
+ * apps recorded no more webhooks of an order than the validly signed ones the
+ * harness (or the simulator) delivered. (A webhook that passes the signature
+ * check is always recorded, with its outcome or as `unconfirmed`.)
+ */
+export function checkSignatures(
+  world: World,
+  /** merchant_uid → the V2 webhooks sent for it. */
+  sent: Map<string, V2WebhookTally>,
+): Violation[] {
+  const violations: Violation[] = [];
+  for (const [merchantUid, tally] of sent) {
+    for (const forged of tally.forged) {
+      const wrong = forged.statuses.filter(
+        (status) => status !== null && status !== 401,
+      );
+      if (wrong.length > 0)
+        violations.push({
+          invariant: 'S',
+          merchantUid,
+          impUid: forged.impUid,
+          message: `a ${forged.fault} webhook of ${forged.impUid} to app-${forged.target + 1} was answered ${wrong.join(', ')}, not 401`,
+          kind: `S: a ${forged.fault} webhook was answered ${[...new Set(wrong)].join('/')}, not 401`,
+        });
+    }
+    const recorded = world.webhooksRecorded.get(merchantUid) ?? 0;
+    if (recorded > tally.authentic)
+      violations.push({
+        invariant: 'S',
+        merchantUid,
+        impUid: null,
+        message: `the apps recorded ${recorded} webhooks of the order, but only ${tally.authentic} validly signed ones were delivered (and ${tally.forged.length} forged ones): a forged webhook was let in`,
+        kind: 'S: more webhooks recorded than validly signed ones delivered',
+      });
+  }
   return violations;
 }

@@ -12,9 +12,18 @@
  * accounts issued, deposited, revoked, forged amounts, second payments),
  * console refunds (partial, full, webhook on or off) and the redirects and
  * webhooks of all that, duplicated, delayed, reordered or lost, each to
- * either process. Then quiescence (every request answered, the outbox
+ * either process. About 30 % of the scenarios (INVARIANT_V2_PERCENT, 0 for V1
+ * only) pay through PortOne V2 instead: attempts of the order's paymentId
+ * (declined ones, then one paid card or deposited virtual account; a second
+ * paid attempt is refused by PortOne), forged amounts, test channels (to be
+ * refused), partial and full console cancels, redirects with and without
+ * `code` (sometimes lying), signed webhooks duplicated, delayed, re-sent out
+ * of order or lost, and webhooks with a forged signature (another key, a
+ * stale timestamp, a tampered body: each must be answered 401 and change
+ * nothing). Then quiescence (every request answered, the outbox
  * delivered), one `main.js reconcile --older-than=0`, quiescence again, and
- * the invariants (invariants.ts) on what the simulator and the database hold.
+ * the invariants (invariants.ts) on what the simulator (V1 and V2 control
+ * APIs) and the database hold.
  * Violations of every run are collected; the test fails at the end with each
  * kind of violation once, an example in full, and a replay command
  * (test-artifacts/invariants-<database>.txt has every violation).
@@ -34,6 +43,8 @@
  * need a few replays. INVARIANT_SHRINK=1 lets fast-check shrink a failing run
  * (slow: every shrink step is a full run). INVARIANT_TIMEOUT_FAULTS=0 leaves
  * out `timeout` faults (each hit holds a lookup for the client's 5 s).
+ * INVARIANT_REPORT_ALL=1 writes every order to the report file, not only
+ * those with violations. (The simulator's API faults hit V1's API only.)
  */
 import { fc } from '@fast-check/vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -47,7 +58,12 @@ import {
 } from '../support/sample-process.js';
 import { SimulatorControl } from '../support/simulator-control.js';
 import { AppClient } from '../reliability/harness.js';
-import { checkWorld, handlersIn, type Violation } from './invariants.js';
+import {
+  checkSignatures,
+  checkWorld,
+  handlersIn,
+  type Violation,
+} from './invariants.js';
 import {
   examples,
   fullReport,
@@ -55,7 +71,13 @@ import {
   summary,
   tally,
 } from './report.js';
-import { figuresOf, historiesOf, PlanRunner } from './runner.js';
+import {
+  figuresOf,
+  historiesOf,
+  PlanRunner,
+  type V2Settings,
+  v2WebhooksOf,
+} from './runner.js';
 import { type RunPlan, runPlanArbitrary } from './scenario.js';
 import { readSettings } from './settings.js';
 import { reconcileOnce, ShopReader } from './world.js';
@@ -116,19 +138,31 @@ describe.each(settings.databases)('the payment promise on %s', (kind) => {
   let clients: AppClient[] = [];
   let reader: ShopReader | undefined;
   let revoke = false;
+  let appEnv: Record<string, string> = APP_ENV;
+  let v2: V2Settings = { webhookSecret: '', storeId: '' };
 
   beforeAll(async () => {
     sim = await SimulatorControl.start();
     database = await freshDatabase(kind);
+    // PortOne V2 at the same simulator (its default secrets); without it each app would start a bundled one.
+    appEnv = { ...APP_ENV, PORTONE_V2_API_URL: `${sim.url}/v2` };
     apps = await startSampleProcesses(PROCESSES, {
       databaseUrl: database.url,
       iamportApiUrl: sim.url,
       name: `${kind}-app`,
-      env: APP_ENV,
+      env: appEnv,
     });
     clients = apps.map((app) => new AppClient(app.url, { keepAlive: false }));
     reader = await ShopReader.open(database.url);
     revoke = await canRevoke(sim);
+    const v2Config = await sim.control<{
+      v2WebhookSecret: string;
+      v2StoreId: string;
+    }>('GET', '/_sim/v2/config');
+    v2 = {
+      webhookSecret: v2Config.v2WebhookSecret,
+      storeId: v2Config.v2StoreId,
+    };
   }, 120_000);
 
   afterAll(async () => {
@@ -159,7 +193,7 @@ describe.each(settings.databases)('the payment promise on %s', (kind) => {
         path: string,
         runStarted: number,
       ): Promise<RunRecord> => {
-        const runner = new PlanRunner(simulator, clients);
+        const runner = new PlanRunner(simulator, clients, v2);
         const logs = await runner.createOrders(plan);
         for (const fault of plan.faults)
           await simulator.fault({
@@ -185,7 +219,7 @@ describe.each(settings.databases)('the payment promise on %s', (kind) => {
             })),
         );
         await shop.drainOutbox(OUTBOX_DRAIN_MS);
-        const reconcile = await reconcileOnce(apps[0].settings, APP_ENV);
+        const reconcile = await reconcileOnce(apps[0].settings, appEnv);
         if (reconcile.code !== 0)
           quiescence.push({
             invariant: 'Q',
@@ -214,6 +248,7 @@ describe.each(settings.databases)('the payment promise on %s', (kind) => {
           violations: [
             ...quiescence,
             ...checkWorld(world, created, historiesOf(logs), HANDLERS),
+            ...checkSignatures(world, v2WebhooksOf(logs)),
           ],
           ms: Math.round(performance.now() - runStarted),
         };
@@ -225,6 +260,7 @@ describe.each(settings.databases)('the payment promise on %s', (kind) => {
           scenarios: settings.scenarios,
           revoke,
           timeouts: settings.timeouts,
+          v2Percent: settings.v2Percent,
         }),
         async (plan) => {
           const path = settings.shrink
@@ -269,7 +305,7 @@ describe.each(settings.databases)('the payment promise on %s', (kind) => {
                 (dispositions.get(row.disposition) ?? 0) + 1,
               );
           console.log(
-            `invariants ${kind} run ${record.path}: ${record.logs.length} scenarios, ${figures.payments} payments, ` +
+            `invariants ${kind} run ${record.path}: ${record.logs.length} scenarios (${figures.v2Scenarios} V2), ${figures.payments} payments, ` +
               `${figures.notificationsSent} notifications sent (${figures.notificationsLost} lost), ` +
               `${record.violations.length} violations, ${record.ms} ms; ` +
               `ledger: ${ledger?.present ? [...dispositions].map(([name, count]) => `${name} ${count}`).join(', ') || 'empty' : 'missing'}; ` +
@@ -300,7 +336,7 @@ describe.each(settings.databases)('the payment promise on %s', (kind) => {
         0,
       );
       console.log(
-        `invariants on ${kind}: ${scenarios} scenarios (${records.length} runs), ${PROCESSES} processes, ` +
+        `invariants on ${kind}: ${scenarios} scenarios (${sum('v2Scenarios')} V2, ${sum('forgedWebhooks')} forged V2 webhooks), ${records.length} runs, ${PROCESSES} processes, ` +
           `${sum('payments')} payments, ${sum('notificationsSent')} notifications sent ` +
           `(${sum('notificationsLost')} lost, ${sum('notificationsUnanswered')} unanswered), ` +
           `revoke ${revoke ? 'on' : 'not in this simulator'}, ` +
@@ -308,7 +344,10 @@ describe.each(settings.databases)('the payment promise on %s', (kind) => {
       );
       mkdirSync(ARTIFACTS, { recursive: true });
       const reportFile = `${ARTIFACTS}invariants-${kind}.txt`;
-      writeFileSync(reportFile, fullReport(kind, settings.seed, records));
+      writeFileSync(
+        reportFile,
+        fullReport(kind, settings.seed, records, settings.reportAll),
+      );
       expect(
         violations,
         `${summary(kind, settings.seed, records)}\n\nevery violation: ${reportFile}\n\nthe first example of each kind:\n\n${examples(records)}\n`,

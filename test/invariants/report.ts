@@ -1,6 +1,6 @@
 import { INVARIANTS, type Violation } from './invariants.js';
 import type { ReconcileResult, World } from './world.js';
-import type { ScenarioLog } from './runner.js';
+import type { NoteRecord, ScenarioLog } from './runner.js';
 import type { FaultPlan } from './scenario.js';
 
 /** One fast-check run as it went: what was generated, done and found. */
@@ -21,7 +21,11 @@ export function replayCommand(
   database: string,
 ): string {
   // A run's plan depends on its size and fault settings too: carry over those that were given.
-  const given = ['INVARIANT_SCENARIOS', 'INVARIANT_TIMEOUT_FAULTS']
+  const given = [
+    'INVARIANT_SCENARIOS',
+    'INVARIANT_TIMEOUT_FAULTS',
+    'INVARIANT_V2_PERCENT',
+  ]
     .filter((name) => process.env[name])
     .map((name) => `${name}=${process.env[name]} `)
     .join('');
@@ -29,6 +33,17 @@ export function replayCommand(
 }
 
 const app = (index: number) => `app-${index + 1}`;
+
+/** What a notification said: V1's `imp_success` or `status`; V2's `code` or type, and how it was spoilt. */
+function describeFlag(note: NoteRecord): string {
+  if (note.api === 'v1')
+    return note.route === 'redirect'
+      ? `imp_success=${note.flag}`
+      : `status ${note.flag}`;
+  if (note.route === 'redirect') return `V2 redirect, ${note.flag}`;
+  if (note.fault !== null) return `V2 webhook, ${note.fault}`;
+  return `V2 webhook ${note.flag} (${note.message?.webhookId ?? '?'})`;
+}
 
 /** Everything about one order that a person needs to see the bug: violations, rows, payments, the notifications in the order sent. */
 export function describeOrder(
@@ -39,7 +54,7 @@ export function describeOrder(
   const world = run.world;
   const lines: string[] = [];
   lines.push(
-    `── ${log.merchantUid}: run ${run.path}, scenario ${log.index}; order of ${log.scenario.amount} created on ${app(log.creator)}`,
+    `── ${log.merchantUid}: run ${run.path}, scenario ${log.index} (${log.scenario.api === 'v2' ? 'PortOne V2: paymentId = merchant_uid, imp_uid = transactionId' : 'V1'}); order of ${log.scenario.amount} created on ${app(log.creator)}`,
   );
   for (const violation of violations)
     lines.push(
@@ -54,7 +69,7 @@ export function describeOrder(
     (candidate) => candidate.merchant_uid === log.merchantUid,
   ) ?? [])
     lines.push(
-      `     ${payment.imp_uid} ${payment.pay_method} ${payment.status} amount ${payment.amount} cancel_amount ${payment.cancel_amount} ${payment.paid_at ? 'paid_at set' : 'never paid'}; cancel_history ${JSON.stringify(payment.cancel_history.map((entry) => [entry.amount, entry.reason]))}`,
+      `     ${payment.imp_uid} ${payment.api === 'v2' ? `V2 ${payment.v2_status} (${payment.test ? 'TEST' : 'LIVE'} channel) ` : ''}${payment.pay_method} ${payment.status} amount ${payment.amount} cancel_amount ${payment.cancel_amount} ${payment.paid_at ? 'paid_at set' : 'never paid'}; cancel_history ${JSON.stringify(payment.cancel_history.map((entry) => [entry.amount, entry.reason]))}`,
     );
   lines.push('   steps (in order, ms since the run started):');
   for (const step of log.steps)
@@ -65,7 +80,7 @@ export function describeOrder(
     .sort((a, b) => a.seq! - b.seq!);
   for (const note of sent)
     lines.push(
-      `     ${note.seq}. +${note.sentAtMs} ms  ${note.route} ${note.impUid} ${note.route === 'redirect' ? `imp_success=${note.flag}` : `status ${note.flag}`} (step #${note.step}, copy ${note.copy}/${note.copies}) → ${app(note.target)}: ${note.error ? `ERROR ${note.error}` : note.answer} at +${note.answeredAtMs} ms`,
+      `     ${note.seq}. +${note.sentAtMs} ms  ${note.route} ${note.impUid} ${describeFlag(note)} (step #${note.step}, copy ${note.copy}/${note.copies}) → ${app(note.target)}: ${note.error ? `ERROR ${note.error}` : note.answer} at +${note.answeredAtMs} ms`,
     );
   const lost = log.notes.filter((note) => note.lost);
   if (lost.length > 0)
@@ -142,13 +157,15 @@ export function fullReport(
   database: string,
   seed: number,
   runs: RunRecord[],
+  /** Every order of every run, not only those with violations (INVARIANT_REPORT_ALL=1). */
+  everyOrder = false,
 ): string {
   const parts: string[] = [
     `invariants on ${database}, seed ${seed}`,
     summary(database, seed, runs),
   ];
   for (const run of runs) {
-    if (run.violations.length === 0) continue;
+    if (run.violations.length === 0 && !everyOrder) continue;
     parts.push('', `═══ ${runHeader(run)}`);
     parts.push(`replay: ${replayCommand(seed, run.path, database)}`);
     for (const violation of run.violations.filter(
@@ -162,6 +179,9 @@ export function fullReport(
           ...(byOrder.get(violation.merchantUid) ?? []),
           violation,
         ]);
+    if (everyOrder)
+      for (const log of run.logs)
+        if (!byOrder.has(log.merchantUid)) byOrder.set(log.merchantUid, []);
     for (const [merchantUid, violations] of byOrder) {
       const log = run.logs.find(
         (candidate) => candidate.merchantUid === merchantUid,

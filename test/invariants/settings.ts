@@ -14,6 +14,10 @@ export interface InvariantSettings {
   shrink: boolean;
   /** Whether `timeout` faults may be drawn (each hit holds a lookup for the module's 5 s timeout). */
   timeouts: boolean;
+  /** Share of the scenarios paid through PortOne V2, in percent (0: V1 only). */
+  v2Percent: number;
+  /** Write every order of every run to the report file, not only those with violations. */
+  reportAll: boolean;
 }
 
 function wholeNumber(name: string, fallback: number, min = 1): number {
@@ -22,6 +26,13 @@ function wholeNumber(name: string, fallback: number, min = 1): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min)
     throw new Error(`${name} must be a whole number ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+function percent(name: string, fallback: number): number {
+  const value = wholeNumber(name, fallback, 0);
+  if (value > 100)
+    throw new Error(`${name} must be a percentage from 0 to 100, got ${value}`);
   return value;
 }
 
@@ -58,5 +69,7 @@ export function readSettings(): InvariantSettings {
     databases: databases as DatabaseKind[],
     shrink: process.env.INVARIANT_SHRINK === '1',
     timeouts: process.env.INVARIANT_TIMEOUT_FAULTS !== '0',
+    v2Percent: percent('INVARIANT_V2_PERCENT', 30),
+    reportAll: process.env.INVARIANT_REPORT_ALL === '1',
   };
 }

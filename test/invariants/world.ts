@@ -24,6 +24,55 @@ export interface SimPayment {
   cancel_amount: number;
   paid_at: number;
   cancel_history: Array<{ amount: number; reason: string | null }>;
+  /** Absent: V1. A V2 attempt reads as the module reads it (fromPortOneV2): imp_uid its transactionId, merchant_uid its paymentId. */
+  api?: 'v1' | 'v2';
+  /** V2: made on a test channel (`channel.type` TEST): no real money, to be refused. */
+  test?: boolean;
+  /** V2: the status as PortOne says it (`PARTIAL_CANCELLED`, …). */
+  v2_status?: string;
+}
+
+/** A V2 attempt as `GET /_sim/v2/payments` lists it (the fields the checks read). */
+interface SimV2Payment {
+  status: string;
+  id: string;
+  transactionId: string;
+  method?: { type?: string };
+  amount: { total: number; cancelled: number };
+  currency: string;
+  channel?: { type?: string };
+  paidAt?: string;
+  cancellations?: Array<{ totalAmount: number; reason: string | null }>;
+}
+
+/** The V2 status in the words the module (and so its ledger) uses: PARTIAL_CANCELLED is `paid` with a refund. */
+const V2_STATUS: Readonly<Record<string, string>> = {
+  PAID: 'paid',
+  PARTIAL_CANCELLED: 'paid',
+  CANCELLED: 'cancelled',
+  FAILED: 'failed',
+};
+
+/** A V2 attempt in the shape of a V1 payment, as the module's adapter reads it. */
+export function fromV2(payment: SimV2Payment): SimPayment {
+  return {
+    imp_uid: payment.transactionId,
+    merchant_uid: payment.id,
+    pay_method:
+      payment.method?.type === 'PaymentMethodVirtualAccount' ? 'vbank' : 'card',
+    amount: payment.amount.total,
+    currency: payment.currency,
+    status: V2_STATUS[payment.status] ?? 'ready',
+    cancel_amount: payment.amount.cancelled,
+    paid_at: payment.paidAt ? Math.floor(Date.parse(payment.paidAt) / 1000) : 0,
+    cancel_history: (payment.cancellations ?? []).map((entry) => ({
+      amount: entry.totalAmount,
+      reason: entry.reason,
+    })),
+    api: 'v2',
+    test: payment.channel?.type !== 'LIVE',
+    v2_status: payment.status,
+  };
 }
 
 export interface OrderRow {
@@ -81,6 +130,8 @@ export interface World {
   outbox: OutboxRow[];
   handled: HandledRow[];
   ledger: Ledger;
+  /** merchant_uid → how many webhooks (payment_notifications, kind `webhook`) the apps recorded for it. */
+  webhooksRecorded: Map<string, number>;
 }
 
 const MERCHANT_UID = /^[A-Za-z0-9_-]{1,40}$/;
@@ -183,7 +234,12 @@ export class ShopReader {
         why: error instanceof Error ? error.message : String(error),
       };
     }
+    const recorded = await this.query<Record<string, unknown>>(
+      `SELECT merchant_uid, COUNT(*) AS n FROM payment_notifications WHERE kind = 'webhook' AND merchant_uid IN (${list}) GROUP BY merchant_uid`,
+    );
     const all = await sim.control<SimPayment[]>('GET', '/_sim/payments');
+    // PortOne V2: every attempt of every paymentId, from the simulator's control API.
+    const v2 = await sim.control<SimV2Payment[]>('GET', '/_sim/v2/payments');
     return {
       merchantUids,
       orders: new Map(
@@ -201,7 +257,10 @@ export class ShopReader {
           },
         ]),
       ),
-      payments: all.filter((payment) => wanted.has(payment.merchant_uid)),
+      payments: [
+        ...all.filter((payment) => wanted.has(payment.merchant_uid)),
+        ...v2.filter((payment) => wanted.has(payment.id)).map(fromV2),
+      ],
       outbox: outbox.map((row) => {
         let to: string | null = null;
         let cancelledAmount: number | null = null;
@@ -233,6 +292,9 @@ export class ShopReader {
         deliveries: num(row.deliveries),
       })),
       ledger,
+      webhooksRecorded: new Map(
+        recorded.map((row) => [text(row.merchant_uid), num(row.n)]),
+      ),
     };
   }
 }
