@@ -289,6 +289,59 @@ describe.each<Platform>(['express', 'fastify'])(
       expect(order.cancelledAmount).toBe(3_000);
     });
 
+    it('the 2024-01-01 body, sent as a signed form, settles the order too', async () => {
+      const merchantUid = await shop.createOrder(6_000);
+      const payment = await createPayment({
+        paymentId: merchantUid,
+        status: 'PAID',
+        totalAmount: 6_000,
+      });
+      const form = new URLSearchParams({
+        payment_id: merchantUid,
+        tx_id: payment.transactionId,
+        status: 'Paid',
+      }).toString();
+      const forged = await answerOf(
+        await fetch(webhookUrl, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            ...signed(`${form}&extra=1`),
+          },
+          body: form,
+        }),
+      );
+      expect(forged.status).toBe(401);
+      const twice = `${form}&payment_id=${merchantUid}`;
+      const repeated = await answerOf(
+        await fetch(webhookUrl, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            ...signed(twice),
+          },
+          body: twice,
+        }),
+      );
+      expect(repeated.status).toBe(400);
+      expect((await shop.order(merchantUid)).status).toBe('pending');
+      const answer = await answerOf(
+        await fetch(webhookUrl, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            ...signed(form),
+          },
+          body: form,
+        }),
+      );
+      expect(answer).toMatchObject({
+        status: 200,
+        body: { outcome: 'paid', changed: true },
+      });
+      expect((await shop.order(merchantUid)).status).toBe('paid');
+    });
+
     it('an unknown status or an unknown type never pays and never crashes', async () => {
       const merchantUid = await shop.createOrder(2_000);
       await createPayment({

@@ -111,6 +111,44 @@ describe('verifyPortOneV2Webhook (PortOne server SDK over the raw bytes)', () =>
     ).toBe(reason);
   });
 
+  it('a signed form (the 2024-01-01 body) reads as its fields; a field given twice is refused', async () => {
+    const form = 'payment_id=order-1&tx_id=tx-1&status=Paid';
+    await expect(
+      verifyPortOneV2Webhook(
+        [SECRET],
+        Buffer.from(form),
+        headersFor(form),
+        'form',
+      ),
+    ).resolves.toEqual({
+      payment_id: 'order-1',
+      tx_id: 'tx-1',
+      status: 'Paid',
+    });
+    const twice = `${form}&status=Cancelled`;
+    expect(
+      await reasonOf(
+        verifyPortOneV2Webhook(
+          [SECRET],
+          Buffer.from(twice),
+          headersFor(twice),
+          'form',
+        ),
+      ),
+    ).toBe('NOT_FORM');
+    // A form is verified like JSON: another body does not match.
+    expect(
+      await reasonOf(
+        verifyPortOneV2Webhook(
+          [SECRET],
+          Buffer.from(form),
+          headersFor(twice),
+          'form',
+        ),
+      ),
+    ).toBe('NO_MATCHING_SIGNATURE');
+  });
+
   it('a header given twice reads as missing', async () => {
     const headers: Record<string, string | string[]> = headersFor(body);
     headers['webhook-signature'] = [

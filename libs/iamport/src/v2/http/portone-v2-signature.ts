@@ -31,6 +31,8 @@ export async function verifyPortOneV2Webhook(
   secrets: readonly string[],
   rawBody: Buffer,
   headers: Record<string, string | string[] | undefined>,
+  /** `form`: the 2024-01-01 body sent as application/x-www-form-urlencoded (a console setting). */
+  format: 'json' | 'form' = 'json',
 ): Promise<unknown> {
   const payload = rawBody.toString('utf8');
   let refusal: PortOneV2SignatureError | null = null;
@@ -38,8 +40,11 @@ export async function verifyPortOneV2Webhook(
     try {
       return await verify(secret, payload, headers);
     } catch (error) {
-      if (error instanceof SyntaxError)
+      // The SDK parses the body as JSON only once a signature matched: the message is PortOne's.
+      if (error instanceof SyntaxError) {
+        if (format === 'form') return formFields(payload);
         throw new PortOneV2SignatureError('NOT_JSON', 'the body is not JSON');
+      }
       if (!(error instanceof WebhookVerificationError)) throw error;
       refusal ??= new PortOneV2SignatureError(
         error.reason,
@@ -53,4 +58,18 @@ export async function verifyPortOneV2Webhook(
     refusal ??
     new PortOneV2SignatureError('NO_SECRET', 'no webhook secret is configured')
   );
+}
+
+/** A signed form body's fields; a field given twice is refused rather than guessed at. */
+function formFields(payload: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(payload)) {
+    if (name in fields)
+      throw new PortOneV2SignatureError(
+        'NOT_FORM',
+        `${name} was given more than once`,
+      );
+    fields[name] = value;
+  }
+  return fields;
 }

@@ -102,7 +102,8 @@ export function createPortOneV2WebhookController(path: string): Type<unknown> {
     })
     @ApiResponse({
       status: 415,
-      description: 'The body is not application/json.',
+      description:
+        'The body is neither application/json nor (the 2024-01-01 body) application/x-www-form-urlencoded.',
     })
     @ApiResponse({
       status: 503,
@@ -165,9 +166,16 @@ export function createPortOneV2WebhookController(path: string): Type<unknown> {
         .split(';')[0]
         .trim()
         .toLowerCase();
-      if (type !== 'application/json')
+      // The 2024-04-25 body is JSON; the 2024-01-01 one may be a form (a console setting).
+      const format =
+        type === 'application/json'
+          ? 'json'
+          : type === 'application/x-www-form-urlencoded'
+            ? 'form'
+            : null;
+      if (format === null)
         throw new UnsupportedMediaTypeException(
-          'the webhook must be application/json',
+          'the webhook must be application/json or application/x-www-form-urlencoded',
         );
       const raw = request.rawBody;
       if (!Buffer.isBuffer(raw)) {
@@ -188,11 +196,12 @@ export function createPortOneV2WebhookController(path: string): Type<unknown> {
           this.verification.webhookSecrets,
           raw,
           request.headers,
+          format,
         );
       } catch (error) {
         if (!(error instanceof PortOneV2SignatureError)) throw error;
         this.logger.warn(`refused a V2 webhook: ${error.reason}`);
-        if (error.reason === 'NOT_JSON')
+        if (error.reason === 'NOT_JSON' || error.reason === 'NOT_FORM')
           throw new BadRequestException(error.message);
         throw new UnauthorizedException(error.message);
       }
