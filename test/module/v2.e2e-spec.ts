@@ -367,6 +367,44 @@ describe.each<Platform>(['express', 'fastify'])(
       expect((await shop.order(merchantUid)).status).toBe('pending');
     });
 
+    it('PortOne down: 503, the order untouched; a transient failure is retried; the retry settles it', async () => {
+      const merchantUid = await shop.createOrder(11_000);
+      await createPayment({
+        paymentId: merchantUid,
+        status: 'PAID',
+        totalAmount: 11_000,
+      });
+      const body = webhookBody(merchantUid);
+      // One failure: the client's retry hides it.
+      await sim.fault({
+        kind: 'http_error',
+        operation: 'v2.getPayment',
+        status: 503,
+        times: 1,
+      });
+      expect(await post(body, signed(body))).toMatchObject({
+        status: 200,
+        body: { outcome: 'paid', changed: true },
+      });
+      const second = await shop.createOrder(11_000);
+      await createPayment({
+        paymentId: second,
+        status: 'PAID',
+        totalAmount: 11_000,
+      });
+      const again = webhookBody(second);
+      await sim.fault({ kind: 'reset', operation: 'v2.getPayment', times: 10 });
+      const down = await post(again, signed(again));
+      expect(down.status).toBe(503);
+      expect(JSON.stringify(down.body)).toMatch(/PortOne could not be reached/);
+      expect((await shop.order(second)).status).toBe('pending');
+      await sim.control('DELETE', '/_sim/faults');
+      expect(await post(again, signed(again))).toMatchObject({
+        status: 200,
+        body: { outcome: 'paid', changed: true },
+      });
+    });
+
     it('health: up while PortOne V2 accepts the API secret', async () => {
       const health = await shop.app.get(PortOneV2HealthIndicator).isHealthy();
       expect(health).toEqual({

@@ -1,4 +1,8 @@
-import { PAYMENT_OPERATIONS, type ApiOperation } from './operations.js';
+import {
+  PAYMENT_OPERATIONS,
+  type ApiOperation,
+  type V2Operation,
+} from './operations.js';
 
 export const FAULT_KINDS = [
   'latency',
@@ -31,8 +35,8 @@ export type MalformedValue = string | number | boolean | null;
 
 export interface FaultSpec {
   kind: FaultKind;
-  /** '*' or an operationId; drop_webhook ignores it. */
-  operation: ApiOperation | '*';
+  /** '*' (every V1 operation) or an operationId; drop_webhook ignores it. */
+  operation: ApiOperation | V2Operation | '*';
   /** How many matching calls it still hits; null when `ratio` decides. */
   times: number | null;
   /** Share of matching calls it hits, at random; null when `times` decides. */
@@ -89,14 +93,18 @@ export class FaultRegistry {
   }
 
   /** Latency faults add up; the first other matching fault decides the answer. */
-  forCall(operation: ApiOperation): FaultDecision {
+  forCall(operation: ApiOperation | V2Operation): FaultDecision {
     const decision: FaultDecision = { delayMs: 0, fault: null };
     if (this.faults.length === 0) return decision;
     // hit() may remove a fault: remove() builds a new array, this loop keeps the old one.
     for (const fault of this.faults) {
       if (fault.kind === 'drop_webhook' || fault.kind === 'malformed_payment')
         continue;
-      if (fault.operation !== '*' && fault.operation !== operation) continue;
+      const matches =
+        fault.operation === '*'
+          ? !operation.startsWith('v2.')
+          : fault.operation === operation;
+      if (!matches) continue;
       if (fault.kind !== 'latency' && decision.fault) continue;
       if (!this.hit(fault)) continue;
       decision.delayMs += fault.latencyMs;

@@ -21,6 +21,9 @@ import {
   PAYMENT_OPERATIONS,
   isApiOperation,
   type ApiOperation,
+  isV2Operation,
+  V2_FAULT_KINDS,
+  V2_OPERATIONS,
 } from '../operations.js';
 import { controlRoute } from './route.js';
 
@@ -86,12 +89,24 @@ function parseFault(body: Record<string, unknown>): FaultSpec {
   if (!FAULT_KINDS.includes(kind))
     throw new SimError(400, `kind must be one of ${FAULT_KINDS.join(', ')}`);
   const operation = optionalString(body, 'operation') ?? '*';
-  if (operation !== '*' && !isApiOperation(operation)) {
+  if (
+    operation !== '*' &&
+    !isApiOperation(operation) &&
+    !isV2Operation(operation)
+  ) {
     throw new SimError(
       400,
-      `operation must be '*' or one of ${API_OPERATIONS.join(', ')}`,
+      `operation must be '*' or one of ${[...API_OPERATIONS, ...V2_OPERATIONS].join(', ')}`,
     );
   }
+  if (
+    isV2Operation(operation) &&
+    !(V2_FAULT_KINDS as readonly string[]).includes(kind)
+  )
+    throw new SimError(
+      400,
+      `a V2 operation takes one of ${V2_FAULT_KINDS.join(', ')}`,
+    );
   const ratio = optionalNumber(body, 'ratio') ?? null;
   if (ratio !== null && ratio > 1)
     throw new SimError(400, 'ratio must be from 0 to 1');

@@ -10,7 +10,11 @@ import { requireV2Auth } from '../v2/api/auth.js';
 import { readV2Body } from '../v2/body.js';
 import { v2ErrorResponse } from '../v2/errors.js';
 import { readBody } from './body.js';
-import { applyFault, applyPaymentFault } from './fault-response.js';
+import {
+  applyFault,
+  applyPaymentFault,
+  applyV2Fault,
+} from './fault-response.js';
 import { errorResponse, send } from './respond.js';
 import type { Router } from './router.js';
 import { SimError, type Surface } from './types.js';
@@ -45,6 +49,11 @@ async function dispatch(
     if (route.operation) ctx.stats.count(route.operation);
     const body =
       route.surface === 'v2' ? await readV2Body(req) : await readBody(req);
+    if (route.v2Operation) {
+      const { delayMs, fault } = ctx.faults.forCall(route.v2Operation);
+      if (delayMs > 0) await ctx.timers.delay(delayMs);
+      if (fault) return applyV2Fault(fault, req, res);
+    }
     if (route.surface === 'v2' && route.auth) requireV2Auth(ctx, req.headers);
     if (route.surface === 'api') {
       if (ctx.config.latencyMs > 0)

@@ -45,6 +45,41 @@ export function applyFault(
   }
 }
 
+/** A gateway's error page: not JSON, as a proxy in front of PortOne would answer. */
+const GATEWAY_PAGE = '<html><body><h1>502 Bad Gateway</h1></body></html>';
+
+/** Answers a V2 call as the fault says: V2's error shape, a gateway's HTML, or no answer. */
+export function applyV2Fault(
+  fault: Fault,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  switch (fault.kind) {
+    case 'http_error':
+      send(res, {
+        status: fault.status,
+        body: {
+          type: 'SIMULATED_ERROR',
+          message: `Simulated server error (${fault.id})`,
+        },
+      });
+      return;
+    case 'malformed':
+      send(res, {
+        status: 502,
+        body: GATEWAY_PAGE,
+        headers: { 'Content-Type': 'text/html' },
+      });
+      return;
+    case 'reset':
+      req.socket.destroy();
+      return;
+    default:
+      // timeout: no answer until the client gives up or the simulator closes its sockets.
+      return;
+  }
+}
+
 /** The payments an envelope carries: one, a list (batch) or a page ({list}). */
 function paymentsIn(response: unknown): IamportPayment[] {
   if (Array.isArray(response)) return response as IamportPayment[];

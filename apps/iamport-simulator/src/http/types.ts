@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { SimContext } from '../context.js';
-import type { Operation } from '../operations.js';
+import type { Operation, V2Operation } from '../operations.js';
 
 /**
  * api: the iamport REST API (token, envelope, faults); browser: SDK and window; control: /_sim;
- * v2: the PortOne V2 REST API under /v2 (its own auth, `{type, message}` errors, no faults).
+ * v2: the PortOne V2 REST API under /v2 (its own auth, `{type, message}` errors, faults named `v2.*`).
  */
 export type Surface = 'api' | 'browser' | 'control' | 'v2';
 
@@ -39,6 +39,8 @@ export interface Route {
   operation: Operation | null;
   /** Needs an iamport access token (v2: a V2 secret or access token). */
   auth: boolean;
+  /** A V2 route's name for faults (`/_sim/faults` with `operation: 'v2.getPayment'`, …). */
+  v2Operation?: V2Operation;
   handle: Handler;
 }
 

@@ -93,48 +93,60 @@ const firstSeq = (ctx: SimContext, paymentId: string): number =>
   ctx.v2.payments.attempts(paymentId)[0].seq;
 
 export const v2ListingRoutes: Route[] = [
-  v2Route('GET', '/payments', (ctx, req) => {
-    const query = requestBody(req);
-    const page = optionalObject(query, 'page') ?? {};
-    const number = optionalInt(page, 'number') ?? 0;
-    const size = optionalInt(page, 'size', 1) ?? 10;
-    if ((number + 1) * size > PAGE_WINDOW)
-      throw invalidRequest(
-        `(page.number + 1) * page.size must not exceed ${PAGE_WINDOW}`,
+  v2Route(
+    'GET',
+    '/payments',
+    (ctx, req) => {
+      const query = requestBody(req);
+      const page = optionalObject(query, 'page') ?? {};
+      const number = optionalInt(page, 'number') ?? 0;
+      const size = optionalInt(page, 'size', 1) ?? 10;
+      if ((number + 1) * size > PAGE_WINDOW)
+        throw invalidRequest(
+          `(page.number + 1) * page.size must not exceed ${PAGE_WINDOW}`,
+        );
+      const items = filtered(ctx, optionalObject(query, 'filter') ?? {}).slice(
+        number * size,
+        (number + 1) * size,
       );
-    const items = filtered(ctx, optionalObject(query, 'filter') ?? {}).slice(
-      number * size,
-      (number + 1) * size,
-    );
-    return json({
-      items: items.map((a) => paymentJson(ctx, a)),
-      // "실제 반환된 객체 수" (OAS PageInfo.totalCount): the items in this page.
-      page: { number, size, totalCount: items.length },
-    });
-  }),
-  v2Route('GET', '/payments-by-cursor', (ctx, req) => {
-    const query = requestBody(req);
-    checkStore(ctx, optionalText(query, 'storeId'));
-    const size = optionalInt(query, 'size', 1, CURSOR_MAX_SIZE) ?? 10;
-    const now = apiMs(ctx);
-    const until = optionalDateTime(query, 'until') ?? now + 1;
-    const from = optionalDateTime(query, 'from') ?? until - NINETY_DAYS_MS;
-    const cursor = optionalText(query, 'cursor');
-    const after = cursor === undefined ? 0 : decodeCursor(cursor);
-    const items = [...ctx.v2.payments.currentAll()]
-      .map((attempt) => ({ attempt, seq: firstSeq(ctx, attempt.paymentId) }))
-      .filter(({ attempt, seq }) => {
-        const created = ctx.v2.payments.attempts(attempt.paymentId)[0]
-          .requestedAt;
-        return seq > after && created >= from && created < until;
-      })
-      .sort((a, b) => a.seq - b.seq)
-      .slice(0, size);
-    return json({
-      items: items.map(({ attempt, seq }) => ({
-        payment: paymentJson(ctx, attempt),
-        cursor: encodeCursor(seq),
-      })),
-    });
-  }),
+      return json({
+        items: items.map((a) => paymentJson(ctx, a)),
+        // "실제 반환된 객체 수" (OAS PageInfo.totalCount): the items in this page.
+        page: { number, size, totalCount: items.length },
+      });
+    },
+    true,
+    'v2.getPayments',
+  ),
+  v2Route(
+    'GET',
+    '/payments-by-cursor',
+    (ctx, req) => {
+      const query = requestBody(req);
+      checkStore(ctx, optionalText(query, 'storeId'));
+      const size = optionalInt(query, 'size', 1, CURSOR_MAX_SIZE) ?? 10;
+      const now = apiMs(ctx);
+      const until = optionalDateTime(query, 'until') ?? now + 1;
+      const from = optionalDateTime(query, 'from') ?? until - NINETY_DAYS_MS;
+      const cursor = optionalText(query, 'cursor');
+      const after = cursor === undefined ? 0 : decodeCursor(cursor);
+      const items = [...ctx.v2.payments.currentAll()]
+        .map((attempt) => ({ attempt, seq: firstSeq(ctx, attempt.paymentId) }))
+        .filter(({ attempt, seq }) => {
+          const created = ctx.v2.payments.attempts(attempt.paymentId)[0]
+            .requestedAt;
+          return seq > after && created >= from && created < until;
+        })
+        .sort((a, b) => a.seq - b.seq)
+        .slice(0, size);
+      return json({
+        items: items.map(({ attempt, seq }) => ({
+          payment: paymentJson(ctx, attempt),
+          cursor: encodeCursor(seq),
+        })),
+      });
+    },
+    true,
+    'v2.getPaymentsByCursor',
+  ),
 ];

@@ -41,31 +41,44 @@ export const paymentJson = (ctx: SimContext, attempt: V2Attempt) =>
   renderPayment(attempt, ctx.baseUrl);
 
 export const v2PaymentRoutes: Route[] = [
-  v2Route('GET', '/payments/:paymentId', (ctx, { params, query }) => {
-    checkStore(ctx, query.get('storeId'));
-    return json(paymentJson(ctx, currentAttempt(ctx, params.paymentId)));
-  }),
-  v2Route('POST', '/payments/:paymentId/cancel', (ctx, { params, body }) => {
-    checkStore(ctx, optionalText(body, 'storeId'));
-    const reason = requiredText(body, 'reason');
-    const attempt = currentAttempt(ctx, params.paymentId);
-    const cancellation = cancelAttempt(ctx, attempt, {
-      reason,
-      amount: optionalInt(body, 'amount', 1),
-      taxFreeAmount: optionalInt(body, 'taxFreeAmount'),
-      vatAmount: optionalInt(body, 'vatAmount'),
-      currentCancellableAmount: optionalInt(body, 'currentCancellableAmount'),
-      trigger: 'API',
-    });
-    if (optionalFlag(body, 'skipWebhook') !== true) notifyStatus(ctx, attempt);
-    return json({
-      cancellation: renderCancellation(
-        cancellation,
-        ctx.baseUrl,
-        attempt.transactionId,
-      ),
-    });
-  }),
+  v2Route(
+    'GET',
+    '/payments/:paymentId',
+    (ctx, { params, query }) => {
+      checkStore(ctx, query.get('storeId'));
+      return json(paymentJson(ctx, currentAttempt(ctx, params.paymentId)));
+    },
+    true,
+    'v2.getPayment',
+  ),
+  v2Route(
+    'POST',
+    '/payments/:paymentId/cancel',
+    (ctx, { params, body }) => {
+      checkStore(ctx, optionalText(body, 'storeId'));
+      const reason = requiredText(body, 'reason');
+      const attempt = currentAttempt(ctx, params.paymentId);
+      const cancellation = cancelAttempt(ctx, attempt, {
+        reason,
+        amount: optionalInt(body, 'amount', 1),
+        taxFreeAmount: optionalInt(body, 'taxFreeAmount'),
+        vatAmount: optionalInt(body, 'vatAmount'),
+        currentCancellableAmount: optionalInt(body, 'currentCancellableAmount'),
+        trigger: 'API',
+      });
+      if (optionalFlag(body, 'skipWebhook') !== true)
+        notifyStatus(ctx, attempt);
+      return json({
+        cancellation: renderCancellation(
+          cancellation,
+          ctx.baseUrl,
+          attempt.transactionId,
+        ),
+      });
+    },
+    true,
+    'v2.cancelPayment',
+  ),
   v2Route(
     'POST',
     '/payments/:paymentId/pre-register',
@@ -87,6 +100,8 @@ export const v2PaymentRoutes: Route[] = [
       });
       return json({});
     },
+    true,
+    'v2.preRegisterPayment',
   ),
   v2Route(
     'POST',
