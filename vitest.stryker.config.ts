@@ -17,6 +17,7 @@ export default defineConfig({
       'libs/iamport/src/reconciliation/**/*.spec.ts',
       'libs/iamport/src/preparation/**/*.spec.ts',
       'libs/iamport/src/v2/portone-v2-payment.adapter.spec.ts',
+      'libs/iamport/src/v2/portone-v2-verification.service.spec.ts',
       'libs/iamport/src/v2/http/*.spec.ts',
     ],
   },

@@ -1359,14 +1359,27 @@ describe('ReconciliationService', () => {
         changed: 1,
         outcomes: { paid: 1 },
       });
+      expect(summary.outcomes).toEqual({ paid: 1 });
       expect(v2.lookups).toEqual(['order-1']);
       expect(iamport.listed('findAll order-1')).toHaveLength(1);
-      expect(delivered.map((event) => [event.api, event.type])).toEqual([
-        ['v2', 'paid'],
-      ]);
+      expect(
+        delivered.map((event) => [event.api, event.type, event.source]),
+      ).toEqual([['v2', 'paid', 'reconciliation']]);
       expect(repository.reconciled).toEqual([['order-1']]);
       const again = await service.reconcile(ordersOnly);
       expect(again.changed).toBe(0);
+    });
+
+    it('counts what a V2 payment that changes nothing is, and no change', async () => {
+      const v2 = new FakePortOneV2();
+      const { service, repository } = setup({ v2 });
+      repository.add(order('order-1'));
+      v2.add('order-1', { status: 'READY', paidAt: undefined });
+      const summary = await service.reconcile(ordersOnly);
+      expect(summary).toMatchObject({
+        changed: 0,
+        outcomes: { pending: 1 },
+      });
     });
 
     it('counts no_payment once when neither API has a payment for the order', async () => {
@@ -1414,7 +1427,7 @@ describe('ReconciliationService', () => {
 
     it('sweeps V2 payments paid or refunded within the window, in pages of 1000', async () => {
       const v2 = new FakePortOneV2();
-      const { service, orders } = setup({ v2 });
+      const { service, orders, delivered } = setup({ v2 });
       orders.orders.set(
         'order-2',
         order('order-2', { status: 'paid', impUid: 'tx-order-2', version: 2 }),
@@ -1446,6 +1459,10 @@ describe('ReconciliationService', () => {
       const before = Date.now();
       const summary = await service.reconcile({ olderThanMs: 10 * MINUTE });
       expect(orders.orders.get('order-2')?.status).toBe('cancelled');
+      expect(summary.changed).toBe(1);
+      expect(delivered.map((event) => [event.type, event.source])).toEqual([
+        ['cancelled', 'reconciliation'],
+      ]);
       expect(summary.swept).toEqual({ listed: 1, verified: 1, failed: 0 });
       expect(summary.v2Lookups).toBe(1);
       expect(v2.listings).toHaveLength(1);

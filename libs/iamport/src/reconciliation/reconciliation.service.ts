@@ -216,7 +216,7 @@ export class ReconciliationService {
     const v2 = this.v2();
     let paidThroughV2 = false;
     if (v2) {
-      const result = await v2.verifyV2({
+      const result = await v2.verification.verifyV2({
         paymentId: merchantUid,
         source: 'reconciliation',
       });
@@ -230,9 +230,13 @@ export class ReconciliationService {
     if (payments.length === 0 && !paidThroughV2) count(summary, 'no_payment');
   }
 
-  /** The V2 verification when the module has `v2` options. */
-  private v2(): PortOneV2VerificationService | null {
-    return this.v2Verification?.configured ? this.v2Verification : null;
+  /** V2's verification and client, when the module has `v2` options. */
+  private v2(): {
+    verification: PortOneV2VerificationService;
+    client: PortOneV2Client;
+  } | null {
+    const { v2Verification: verification, v2Client: client } = this;
+    return verification?.configured && client ? { verification, client } : null;
   }
 
   /**
@@ -248,13 +252,13 @@ export class ReconciliationService {
   ): Promise<void> {
     const v2 = this.v2();
     const windowMs = Math.min(run.sweepWindowMs, 90 * DAY_MS);
-    if (!v2 || !this.v2Client || windowMs <= 0) return;
+    if (!v2 || windowMs <= 0) return;
     const until = new Date();
     const from = new Date(until.getTime() - windowMs);
     for (let page = 0; ; page++) {
       let found;
       try {
-        found = await this.v2Client.listPayments({
+        found = await v2.client.listPayments({
           from,
           until,
           pageNumber: page,
@@ -275,7 +279,9 @@ export class ReconciliationService {
       const failed = new Set<string>();
       await inPool(due, run.concurrency, async (payment) => {
         try {
-          const result = await v2.settle(payment, { source: 'reconciliation' });
+          const result = await v2.verification.settle(payment, {
+            source: 'reconciliation',
+          });
           count(summary, result.outcome);
           if (result.changed) summary.changed++;
           summary.swept.verified++;
@@ -296,8 +302,9 @@ export class ReconciliationService {
         owner,
         new Date(),
       );
-      // A short page is the last (`totalCount` is the number returned, not a grand total).
-      if (found.items.length < PAGE || (page + 2) * PAGE > 60_000) return;
+      // A short page is the last (`totalCount` is the number returned, not a grand total). Past
+      // the 60,000 PortOne lists of one query, the client refuses: counted as a failed listing.
+      if (found.items.length < PAGE) return;
     }
   }
 

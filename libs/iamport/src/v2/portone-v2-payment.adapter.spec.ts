@@ -289,4 +289,165 @@ describe('fromPortOneV2: a V2 payment in the core shape', () => {
     expect(payment.paid_at).toBe(0);
     expect(payment.failed_at).toBe(0);
   });
+
+  it('carries what handlers read: the channel, the custom data, the cancellations that succeeded', () => {
+    const payment = fromPortOneV2(
+      v2({
+        status: 'PARTIAL_CANCELLED',
+        channel: {
+          type: 'LIVE',
+          key: 'channel-9',
+          pgProvider: 'KCP',
+          pgMerchantId: 'mid-1',
+        },
+        customData: '{"cart":1}',
+        cancelledAt: NOW,
+        amount: {
+          total: 10_000,
+          taxFree: 0,
+          discount: 0,
+          paid: 10_000,
+          cancelled: 1_000,
+          cancelledTaxFree: 0,
+        },
+        cancellations: [
+          {
+            status: 'REQUESTED',
+            id: 'c-0',
+            totalAmount: 500,
+            taxFreeAmount: 0,
+            vatAmount: 0,
+            reason: 'asked',
+            requestedAt: NOW,
+          },
+          {
+            status: 'SUCCEEDED',
+            id: 'c-1',
+            pgCancellationId: 'pg-c-1',
+            totalAmount: 1_000,
+            taxFreeAmount: 0,
+            vatAmount: 0,
+            reason: 'damaged',
+            requestedAt: NOW,
+            cancelledAt: NOW,
+            receiptUrl: 'https://r/1',
+          },
+        ],
+      }),
+    );
+    expect(payment).toMatchObject({
+      channel: 'channel-9',
+      pg_provider: 'KCP',
+      pg_id: 'mid-1',
+      custom_data: '{"cart":1}',
+      cancel_reason: 'damaged',
+      cancel_history: [
+        {
+          cancellation_id: 'c-1',
+          pg_tid: 'pg-c-1',
+          amount: 1_000,
+          reason: 'damaged',
+          receipt_url: 'https://r/1',
+          cancelled_at: Math.floor(Date.parse(NOW) / 1000),
+        },
+      ],
+    });
+    const bare = fromPortOneV2(
+      v2({ channel: undefined, customData: undefined }),
+    );
+    expect(bare).toMatchObject({
+      channel: null,
+      pg_provider: null,
+      pg_id: null,
+      custom_data: null,
+      cancel_reason: null,
+    });
+    const unnamed = fromPortOneV2(
+      v2({
+        status: 'CANCELLED',
+        cancellations: [
+          {
+            status: 'SUCCEEDED',
+            id: 'c-2',
+            totalAmount: 1,
+            taxFreeAmount: 0,
+            vatAmount: 0,
+            reason: 'x',
+            requestedAt: NOW,
+          },
+        ],
+      }),
+    );
+    expect(unnamed.status).toBe('cancelled');
+    expect(unnamed.cancel_history![0]).toMatchObject({
+      pg_tid: '',
+      receipt_url: null,
+      cancelled_at: 0,
+    });
+  });
+
+  it('keeps the method name of a payment not paid by card, and of an account not issued', () => {
+    expect(
+      fromPortOneV2(
+        v2({
+          status: 'READY',
+          method: { type: 'PaymentMethodVirtualAccount', accountNumber: '' },
+        }),
+      ).pay_method,
+    ).toBe('PaymentMethodVirtualAccount');
+    expect(
+      fromPortOneV2(v2({ method: { type: 'PaymentMethodEasyPay' } }))
+        .pay_method,
+    ).toBe('PaymentMethodEasyPay');
+    expect(fromPortOneV2(v2({ method: undefined })).pay_method).toBeNull();
+  });
+
+  it('an issued account without account details reads as issued, its details empty', () => {
+    for (const method of [undefined, { type: 'PaymentMethodCard' }]) {
+      const payment = fromPortOneV2(
+        v2({ status: 'VIRTUAL_ACCOUNT_ISSUED', paidAt: undefined, method }),
+      );
+      expect(payment).toMatchObject({
+        pay_method: 'vbank',
+        vbank_code: null,
+        vbank_name: null,
+        vbank_num: null,
+        vbank_holder: null,
+        vbank_date: 0,
+        vbank_issued_at: 0,
+      });
+    }
+  });
+
+  it('a payment that moved money without a channel is a test payment, whatever its status; one that moved none is not', () => {
+    for (const status of ['PAID', 'PARTIAL_CANCELLED', 'CANCELLED'])
+      expect(fromPortOneV2(v2({ status, channel: undefined })).sandbox).toBe(
+        true,
+      );
+    for (const status of [
+      'FAILED',
+      'READY',
+      'PAY_PENDING',
+      'VIRTUAL_ACCOUNT_ISSUED',
+    ])
+      expect(fromPortOneV2(v2({ status, channel: undefined })).sandbox).toBe(
+        false,
+      );
+  });
+
+  it('a failure: PortOne reason first, without a failure object the default', () => {
+    expect(
+      fromPortOneV2(
+        v2({
+          status: 'FAILED',
+          failedAt: NOW,
+          failure: { reason: '잔액 부족', pgMessage: 'PG says' },
+        }),
+      ).fail_reason,
+    ).toBe('잔액 부족');
+    expect(
+      fromPortOneV2(v2({ status: 'FAILED', failedAt: NOW, failure: undefined }))
+        .fail_reason,
+    ).toBe('the payment failed');
+  });
 });

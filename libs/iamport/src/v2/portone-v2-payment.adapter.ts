@@ -127,7 +127,6 @@ function payMethodOf(method: string | null): string | null {
 
 /** RFC 3339 (up to nine fractional digits, which Date truncates to milliseconds) to UNIX seconds; 0 when absent. */
 function seconds(value: string | undefined): number {
-  if (!value) return 0;
-  const ms = Date.parse(value);
+  const ms = Date.parse(value ?? '');
   return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
 }

@@ -34,8 +34,8 @@ export class PortOneV2Gateway implements PaymentGateway {
   lookupKey({
     merchantUid,
   }: {
-    impUid: string | null;
-    merchantUid: string | null;
+    impUid?: string | null;
+    merchantUid?: string | null;
   }): string | null {
     return merchantUid || null;
   }

@@ -22,8 +22,8 @@ export class IamportGateway implements PaymentGateway {
   lookupKey({
     impUid,
   }: {
-    impUid: string | null;
-    merchantUid: string | null;
+    impUid?: string | null;
+    merchantUid?: string | null;
   }): string | null {
     return impUid || null;
   }

@@ -21,8 +21,8 @@ export interface PaymentGateway {
    * none (then `findByOrder`).
    */
   lookupKey(ids: {
-    impUid: string | null;
-    merchantUid: string | null;
+    impUid?: string | null;
+    merchantUid?: string | null;
   }): string | null;
   /** The same key for a payment already fetched. */
   lookupKeyOf(payment: Payment): string;

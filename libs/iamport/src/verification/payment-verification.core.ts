@@ -255,10 +255,7 @@ export abstract class PaymentVerificationCore {
     merchantUid,
     claimedStatus,
   }: VerificationRequest): Promise<Payment | null> {
-    const key = this.gateway.lookupKey({
-      impUid: impUid ?? null,
-      merchantUid: merchantUid ?? null,
-    });
+    const key = this.gateway.lookupKey({ impUid, merchantUid });
     if (key) return this.lookup(key, answersClaim(claimedStatus));
     if (merchantUid) return this.gateway.findByOrder(merchantUid);
     return Promise.resolve(null);

@@ -169,4 +169,59 @@ describe('verifyPortOneV2Webhook (PortOne server SDK over the raw bytes)', () =>
       'webhook-id, webhook-timestamp and webhook-signature are required, once each',
     );
   });
+
+  it.each([
+    [
+      'MISSING_REQUIRED_HEADERS',
+      {},
+      'webhook-id, webhook-timestamp and webhook-signature are required, once each',
+    ],
+    [
+      'NO_MATCHING_SIGNATURE',
+      headersFor('other'),
+      'the signature does not match the body',
+    ],
+    [
+      'INVALID_SIGNATURE',
+      { ...headersFor(body), 'webhook-timestamp': 'soon' },
+      'the webhook-timestamp is not a number',
+    ],
+    [
+      'TIMESTAMP_TOO_OLD',
+      headersFor(body, SECRET, Math.floor(Date.now() / 1000) - 400),
+      'the webhook-timestamp is more than 300 s in the past',
+    ],
+    [
+      'TIMESTAMP_TOO_NEW',
+      headersFor(body, SECRET, Math.floor(Date.now() / 1000) + 400),
+      'the webhook-timestamp is more than 300 s in the future',
+    ],
+  ])('%s reads: %s', async (reason, headers, message) => {
+    const error = await verifyPortOneV2Webhook(
+      [SECRET],
+      Buffer.from(body),
+      headers as Record<string, string>,
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PortOneV2SignatureError);
+    expect(error).toMatchObject({
+      name: 'PortOneV2SignatureError',
+      reason,
+      message,
+    });
+  });
+
+  it('says a signed body is not JSON, and a repeated form field which', async () => {
+    await expect(
+      verifyPortOneV2Webhook([SECRET], Buffer.from('{x'), headersFor('{x')),
+    ).rejects.toThrow('the body is not JSON');
+    const twice = 'a=1&a=2';
+    await expect(
+      verifyPortOneV2Webhook(
+        [SECRET],
+        Buffer.from(twice),
+        headersFor(twice),
+        'form',
+      ),
+    ).rejects.toThrow('a was given more than once');
+  });
 });

@@ -47,6 +47,12 @@ describe('readPortOneV2Webhook', () => {
     expect(readPortOneV2Webhook({ type: 'Something.New' })).toMatchObject({
       paymentId: null,
     });
+    expect(
+      readPortOneV2Webhook({
+        type: 'BillingKey.Deleted',
+        data: { paymentId: null },
+      }),
+    ).toMatchObject({ paymentId: null });
   });
 
   it.each([
