@@ -622,6 +622,39 @@ describe('V2 routes without V2 options', () => {
     });
   });
 
+  it('routes switched off answer 404 though V2 is configured, at other paths they answer', async () => {
+    const v2 = {
+      apiSecret: V2_DEFAULT_CONFIG.v2ApiSecret,
+      storeId: V2_DEFAULT_CONFIG.v2StoreId,
+      webhookSecret: SECRET,
+      apiBaseUrl: `${sim.url}/v2`,
+    };
+    const off = await startModuleApp(sim, {
+      options: { v2 },
+      routes: { v2Redirect: false, v2Webhook: 'hooks/portone' },
+    });
+    try {
+      const redirect = await fetch(
+        `${off.url}/payments/v2/complete?paymentId=x`,
+      );
+      const oldWebhook = await fetch(`${off.url}/payments/v2/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const moved = await fetch(`${off.url}/hooks/portone`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect([redirect.status, oldWebhook.status, moved.status]).toEqual([
+        404, 404, 401,
+      ]);
+    } finally {
+      await off.close();
+    }
+  });
+
   it('health: down with a refused secret, which the report never prints', async () => {
     const secret = 'v2-secret-that-portone-refuses';
     const wrong = await startModuleApp(sim, {
