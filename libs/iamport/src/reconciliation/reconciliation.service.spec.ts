@@ -562,6 +562,8 @@ function setup(
     reconciliationRepository?: boolean;
     /** PortOne V2 beside V1 (or alone, with `v1: false`). */
     v2?: FakePortOneV2;
+    /** The client exists (the module always builds one) but `v2` options were not given. */
+    v2Configured?: boolean;
     v1?: boolean;
   } = {},
 ) {
@@ -571,9 +573,10 @@ function setup(
   const ledger = new InMemoryLedger(orders);
   const resolved = {
     v1: options.v1 ?? true,
-    v2: options.v2
-      ? { allowTestChannel: false, webhookSecrets: [], storeId: 'store-1' }
-      : null,
+    v2:
+      options.v2 && options.v2Configured !== false
+        ? { allowTestChannel: false, webhookSecrets: [], storeId: 'store-1' }
+        : null,
     includeSandbox: false,
     forgeryPolicy: 'cancel',
     unknownOrderPolicy: 'flag',
@@ -1423,6 +1426,14 @@ describe('ReconciliationService', () => {
       repository.add(order('order-1'));
       const summary = await service.reconcile({ olderThanMs: 10 * MINUTE });
       expect(summary.v2Lookups).toBe(0);
+      // The module builds the V2 client and service either way: unconfigured, they are not used.
+      const v2 = new FakePortOneV2();
+      v2.add('order-2');
+      const off = setup({ v2, v2Configured: false });
+      off.repository.add(order('order-2'));
+      const quiet = await off.service.reconcile({ olderThanMs: 10 * MINUTE });
+      expect(quiet.v2Lookups).toBe(0);
+      expect([v2.lookups, v2.listings]).toEqual([[], []]);
     });
 
     it('sweeps V2 payments paid or refunded within the window, in pages of 1000', async () => {

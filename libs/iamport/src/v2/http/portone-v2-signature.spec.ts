@@ -224,4 +224,20 @@ describe('verifyPortOneV2Webhook (PortOne server SDK over the raw bytes)', () =>
       ),
     ).rejects.toThrow('a was given more than once');
   });
+
+  it('lets an error that is not a verdict on the message through (a secret that is not base64)', async () => {
+    const error = await verifyPortOneV2Webhook(
+      ['whsec_%%%'],
+      Buffer.from(body),
+      headersFor(body),
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(PortOneV2SignatureError);
+  });
+
+  it('says when no secret is configured', async () => {
+    await expect(
+      verifyPortOneV2Webhook([], Buffer.from(body), headersFor(body)),
+    ).rejects.toThrow('no webhook secret is configured');
+  });
 });

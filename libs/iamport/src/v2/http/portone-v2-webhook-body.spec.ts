@@ -61,6 +61,10 @@ describe('readPortOneV2Webhook', () => {
     ['text', 'the body must be a JSON object'],
     [{}, 'the body is not a PortOne V2 webhook (no type)'],
     [{ status: 'Paid' }, 'the body is not a PortOne V2 webhook (no type)'],
+    [
+      { payment_id: 'order-1', status: 5 },
+      'the body is not a PortOne V2 webhook (no type)',
+    ],
     [{ type: 'Transaction.Paid', data: 'x' }, 'data must be an object'],
     [{ type: 'Transaction.Paid', data: null }, 'data must be an object'],
     [
