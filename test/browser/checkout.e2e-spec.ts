@@ -176,7 +176,9 @@ describe.each<Device>(['desktop', 'mobile'])(
       const copy = tab.page.locator('button[data-copy="account-number"]');
       await expect(copy.textContent()).resolves.toBe('복사');
       await copy.click();
-      await expect(copy.textContent()).resolves.toBe('복사됨');
+      // The copy is asynchronous (the clipboard API) and the label goes back after 3 s: wait for
+      // the label to read 복사됨 (waitFor fails the test if it never does).
+      await copy.filter({ hasText: /^복사됨$/ }).waitFor({ timeout: 5000 });
       await expect(
         tab.page.evaluate(() => navigator.clipboard.readText()),
       ).resolves.toBe(payment.vbank_num);
@@ -299,7 +301,7 @@ describe('buying in English (Chromium with locale en-US)', () => {
     });
     const copy = tab.page.locator('button[data-copy="account-number"]');
     await copy.click();
-    await expect(copy.textContent()).resolves.toBe('Copied');
+    await copy.filter({ hasText: /^Copied$/ }).waitFor({ timeout: 5000 });
     await expect(
       tab.page.evaluate(() => (window as unknown as { copied: string }).copied),
     ).resolves.toBe(payment.vbank_num);
