@@ -96,4 +96,67 @@ describe('readConfig', () => {
     );
     expect(message).not.toContain('hunter2');
   });
+
+  describe('PortOne V2', () => {
+    const secrets = {
+      PORTONE_V2_API_SECRET: 'v2-secret',
+      PORTONE_V2_STORE_ID: 'store-real',
+      PORTONE_V2_CHANNEL_KEY: 'channel-key-real',
+      PORTONE_V2_WEBHOOK_SECRET: 'whsec_cmVhbC1zZWNyZXQtZm9yLXRlc3Rz',
+    };
+
+    it('runs against the simulator that serves V1 when nothing is set', () => {
+      expect(readConfig({}).portoneV2).toMatchObject({
+        enabled: true,
+        apiUrl: null,
+        sdkUrl: null,
+        storeId: 'store-00000000-0000-4000-8000-000000000001',
+        allowTestChannel: false,
+      });
+    });
+
+    it('uses PortOne and its SDK with the four secrets', () => {
+      expect(readConfig(secrets).portoneV2).toMatchObject({
+        enabled: true,
+        apiUrl: 'https://api.portone.io',
+        sdkUrl: 'https://cdn.portone.io/v2/browser-sdk.js',
+        apiSecret: 'v2-secret',
+        storeId: 'store-real',
+        channelKey: 'channel-key-real',
+      });
+    });
+
+    it('is off with real iamport keys and no V2 secrets: never a simulator in production', () => {
+      expect(
+        readConfig({ IAMPORT_IMP_KEY: 'key', IAMPORT_IMP_SECRET: 'secret' })
+          .portoneV2.enabled,
+      ).toBe(false);
+    });
+
+    it('follows PORTONE_V2_API_URL without secrets (a simulator elsewhere)', () => {
+      expect(
+        readConfig({
+          IAMPORT_IMP_KEY: 'key',
+          IAMPORT_IMP_SECRET: 'secret',
+          PORTONE_V2_API_URL: 'http://127.0.0.1:4999/v2/',
+        }).portoneV2,
+      ).toMatchObject({ enabled: true, apiUrl: 'http://127.0.0.1:4999/v2' });
+    });
+
+    it('wants the four secrets together, and never prints one', () => {
+      let error: unknown;
+      try {
+        readConfig({ PORTONE_V2_API_SECRET: 'v2-leaked-secret' });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(String(error)).toContain(
+        'PORTONE_V2_API_SECRET, PORTONE_V2_STORE_ID, PORTONE_V2_CHANNEL_KEY, PORTONE_V2_WEBHOOK_SECRET go together',
+      );
+      expect(String(error)).not.toContain('v2-leaked-secret');
+      expect(() =>
+        readConfig({ PORTONE_V2_ALLOW_TEST_CHANNEL: 'maybe' }),
+      ).toThrow(/PORTONE_V2_ALLOW_TEST_CHANNEL must be true or false/);
+    });
+  });
 });
