@@ -2,18 +2,7 @@ import {
   type SampleApp,
   startSampleApp,
 } from '../support/sample-app.fixture.js';
-
-async function until<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('timed out');
-}
+import { orderWhen } from './shop.js';
 
 /** The sample shop's PortOne V2 interface over HTTP, as a buyer's browser and PortOne reach it. */
 describe('the sample shop speaks PortOne V2 (SQLite, Express)', () => {
@@ -89,10 +78,12 @@ describe('the sample shop speaks PortOne V2 (SQLite, Express)', () => {
       paymentId: order.merchant_uid,
       type: 'Transaction.Paid',
     });
-    await until(
-      () => shop.order(order.merchant_uid),
+    const paid = await orderWhen(
+      shop,
+      order.merchant_uid,
       (found) => found.status === 'paid',
     );
+    expect(paid.status).toBe('paid');
   });
 
   it('GET /health/portone-v2: up, apart from readiness', async () => {

@@ -22,6 +22,20 @@ export interface PortOneV2Endpoints {
   sdkUrl: string;
 }
 
+/** PortOne's own, or those of the simulator that serves V1 (its API at `v1ApiUrl`, reached by browsers at `v1BrowserUrl`). */
+export function portoneV2Endpoints(
+  config: SampleConfig,
+  v1ApiUrl: string,
+  v1BrowserUrl: string,
+): PortOneV2Endpoints {
+  return {
+    apiUrl: config.portoneV2.apiUrl ?? `${v1ApiUrl}/v2`,
+    sdkUrl:
+      config.portoneV2.sdkUrl ??
+      `${config.portoneV2.apiUrl ? new URL(config.portoneV2.apiUrl).origin : v1BrowserUrl}/v2/browser-sdk.js`,
+  };
+}
+
 /** The shop: orders on TypeORM, paid through PortOne V1 (iamport) or V2. */
 @Module({})
 export class AppModule {
@@ -29,13 +43,8 @@ export class AppModule {
     config: SampleConfig,
     apiUrl: string,
     sdkUrl: string,
-    // Default: the V2 API of the simulator that serves V1 at apiUrl (tests).
-    v2: PortOneV2Endpoints = {
-      apiUrl: config.portoneV2.apiUrl ?? `${apiUrl}/v2`,
-      sdkUrl:
-        config.portoneV2.sdkUrl ??
-        `${new URL(sdkUrl).origin}/v2/browser-sdk.js`,
-    },
+    // Default: those of the simulator that serves V1 at apiUrl and the SDK at sdkUrl (tests).
+    v2 = portoneV2Endpoints(config, apiUrl, new URL(sdkUrl).origin),
   ): DynamicModule {
     return {
       module: AppModule,
@@ -90,11 +99,13 @@ export class AppModule {
           impCode: config.iamport.impCode,
           sdkUrl,
           publicUrl: config.publicUrl,
-          v2: {
-            sdkUrl: v2.sdkUrl,
-            storeId: config.portoneV2.storeId,
-            channelKey: config.portoneV2.channelKey,
-          },
+          v2: config.portoneV2.enabled
+            ? {
+                sdkUrl: v2.sdkUrl,
+                storeId: config.portoneV2.storeId,
+                channelKey: config.portoneV2.channelKey,
+              }
+            : null,
         }),
       ],
     };

@@ -14,7 +14,7 @@ import {
 import {
   AppModule,
   DEFAULT_SQLITE_FILE,
-  type PortOneV2Endpoints,
+  portoneV2Endpoints,
 } from './app.module.js';
 import { documentApp } from './openapi/openapi.js';
 import { runReconcileCommand } from './reconciliation/reconcile-command.js';
@@ -154,20 +154,6 @@ async function startBundledSimulator(
   } catch (error) {
     throw portProblem(error, config.simulatorPort, 'IAMPORT_SIM_PORT');
   }
-}
-
-/** Where the V2 API and its browser SDK are: PortOne's, or those of the simulator that serves V1. */
-function portoneV2Endpoints(
-  config: SampleConfig,
-  v1ApiUrl: string,
-  v1BrowserUrl: string,
-): PortOneV2Endpoints {
-  return {
-    apiUrl: config.portoneV2.apiUrl ?? `${v1ApiUrl}/v2`,
-    sdkUrl:
-      config.portoneV2.sdkUrl ??
-      `${config.portoneV2.apiUrl ? new URL(config.portoneV2.apiUrl).origin : v1BrowserUrl}/v2/browser-sdk.js`,
-  };
 }
 
 /** A start-up problem the operator fixes by changing a setting: printed as one line, no stack. */

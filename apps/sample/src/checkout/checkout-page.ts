@@ -23,7 +23,7 @@ export const API_CHOICES = {
  * so the buyer comes back to `/payments/complete`, which verifies and sends
  * them on to `/result`.
  *
- * With PortOne V2 configured (`v2Enabled`), each product also offers V2 (card
+ * With PortOne V2 configured (`config.v2`), each product also offers V2 (card
  * or virtual account): the same order, then `PortOne.requestPayment` with its
  * merchant_uid as `paymentId` and `redirectUrl` at `/payments/v2/complete`.
  * Phones are redirected there by PortOne; on a desktop the promise resolves
@@ -33,23 +33,23 @@ export function checkoutPage(
   config: CheckoutConfig,
   products: readonly ProductView[],
   locale: Locale,
-  v2Enabled = false,
 ): string {
+  const v2 = config.v2;
   const text = MESSAGES[locale].checkout;
   const list =
     products.length === 0
       ? `<p class="card" data-state="no-products">${escapeHtml(text.noProducts)}</p>`
       : products
-          .map((product) => productForm(product, locale, v2Enabled))
+          .map((product) => productForm(product, locale, v2 !== null))
           .join('\n');
   const settings = {
     impCode: config.impCode,
     completeUrl: `${config.publicUrl}/payments/complete`,
     maxQuantity: MAX_QUANTITY,
-    v2: v2Enabled
+    v2: v2
       ? {
-          storeId: config.v2.storeId,
-          channelKey: config.v2.channelKey,
+          storeId: v2.storeId,
+          channelKey: v2.channelKey,
           redirectUrl: `${config.publicUrl}/payments/v2/complete`,
           payMethods: API_CHOICES,
         }
@@ -74,12 +74,10 @@ ${list}
 <p id="message" class="error" role="alert"></p>
 </main>
 <script src="${escapeHtml(config.sdkUrl)}"></script>${
-      v2Enabled
-        ? `\n<script src="${escapeHtml(config.v2.sdkUrl)}"></script>`
-        : ''
+      v2 ? `\n<script src="${escapeHtml(v2.sdkUrl)}"></script>` : ''
     }`,
     CHECKOUT_SCRIPT.replace('__SETTINGS__', scriptJson(settings)),
-    v2Enabled ? CHOICE_STYLE : '',
+    v2 ? CHOICE_STYLE : '',
   );
 }
 

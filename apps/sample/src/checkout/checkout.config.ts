@@ -8,10 +8,14 @@ export interface CheckoutConfig {
   sdkUrl: string;
   /** This app as buyers' browsers reach it. */
   publicUrl: string;
-  /** PortOne V2's checkout: its browser SDK, the store and the channel `PortOne.requestPayment` names. */
+  /**
+   * PortOne V2's checkout: its browser SDK, the store and the channel
+   * `PortOne.requestPayment` names; null when V2 is off (real iamport keys
+   * without V2 secrets), and the checkout offers V1 only.
+   */
   v2: {
     sdkUrl: string;
     storeId: string;
     channelKey: string;
-  };
+  } | null;
 }

@@ -16,7 +16,6 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { PortOneV2PreparationService } from 'nestjs-iamport';
 import { toOrderView } from '../orders/order.view.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { ProductsService } from '../products/products.service.js';
@@ -60,8 +59,6 @@ export class CheckoutController {
     private readonly orders: OrdersService,
     private readonly products: ProductsService,
     @Inject(CHECKOUT_CONFIG) private readonly config: CheckoutConfig,
-    // Only for `configured`: the checkout offers PortOne V2 when the module speaks it.
-    private readonly portoneV2: PortOneV2PreparationService,
   ) {}
 
   @Get()
@@ -80,12 +77,7 @@ export class CheckoutController {
     @Res({ passthrough: true }) response: HeaderSetter,
   ): Promise<string> {
     const locale = languageOf(acceptLanguage, response);
-    return checkoutPage(
-      this.config,
-      await this.products.list(),
-      locale,
-      this.portoneV2.configured,
-    );
+    return checkoutPage(this.config, await this.products.list(), locale);
   }
 
   @Get('result')

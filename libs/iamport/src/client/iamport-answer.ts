@@ -1,4 +1,3 @@
-import { isAxiosError } from 'axios';
 import {
   IamportError,
   type IamportErrorDetails,
@@ -11,6 +10,7 @@ import {
   IamportTimeoutError,
 } from './iamport.errors.js';
 import type { IamportEnvelope } from './iamport.types.js';
+import { transportFailure } from './transport-failure.js';
 
 export interface RawAnswer {
   httpStatus: number;
@@ -101,7 +101,7 @@ export function toTransportError(
   timeoutMs: number,
 ): IamportError {
   if (error instanceof IamportError) return error;
-  const code = isAxiosError(error) ? error.code : undefined;
+  const failure = transportFailure(error, call.repeatable);
   const details: IamportErrorDetails = {
     operation: call.operation,
     httpStatus: null,
@@ -109,27 +109,18 @@ export function toTransportError(
     iamportMessage: null,
     retryable: call.repeatable,
   };
-  const unknownOutcome = call.repeatable
-    ? ''
-    : '; not retried, its outcome is unknown';
-  if (
-    code === 'ECONNABORTED' ||
-    code === 'ETIMEDOUT' ||
-    code === 'ERR_CANCELED'
-  ) {
+  if (failure.kind === 'timeout')
     return new IamportTimeoutError(
-      `no answer within ${timeoutMs} ms${unknownOutcome}`,
+      `no answer within ${timeoutMs} ms${failure.unknownOutcome}`,
       details,
     );
-  }
-  if (code === 'ERR_BAD_RESPONSE') {
+  if (failure.kind !== 'connection')
     return new IamportMalformedResponseError(
       'the answer could not be read',
       details,
     );
-  }
   return new IamportNetworkError(
-    `connection failed (${code ?? 'unknown error'})${unknownOutcome}`,
+    `connection failed (${failure.code ?? 'unknown error'})${failure.unknownOutcome}`,
     details,
   );
 }

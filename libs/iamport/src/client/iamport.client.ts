@@ -1,4 +1,5 @@
 import { HttpService } from '@nestjs/axios';
+import { required, segment } from './request-parts.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ResolvedIamportOptions } from '../iamport.options.js';
 import { IAMPORT_OPTIONS } from '../iamport.tokens.js';
@@ -275,16 +276,6 @@ export class IamportClient {
       throw error;
     }
   }
-}
-
-function required(value: string, name: string): string {
-  if (typeof value !== 'string' || value.length === 0)
-    throw new TypeError(`${name} must be a non-empty string`);
-  return value;
-}
-
-function segment(value: string, name: string): string {
-  return encodeURIComponent(required(value, name));
 }
 
 function pageQuery(

@@ -1,4 +1,4 @@
-import { isAxiosError } from 'axios';
+import { transportFailure } from '../../client/transport-failure.js';
 import {
   PortOneV2AuthError,
   PortOneV2BadAnswerError,
@@ -147,7 +147,7 @@ export function toTransportError(
   limits: { timeoutMs: number; maxAnswerBytes: number },
 ): PortOneV2Error {
   if (error instanceof PortOneV2Error) return error;
-  const code = isAxiosError(error) ? error.code : undefined;
+  const failure = transportFailure(error, call.repeatable);
   const details: PortOneV2ErrorDetails = {
     operation: call.operation,
     httpStatus: null,
@@ -155,32 +155,19 @@ export function toTransportError(
     portOneMessage: null,
     retryable: call.repeatable,
   };
-  const unknownOutcome = call.repeatable
-    ? ''
-    : '; not retried, its outcome is unknown';
-  if (
-    code === 'ECONNABORTED' ||
-    code === 'ETIMEDOUT' ||
-    code === 'ERR_CANCELED'
-  ) {
+  if (failure.kind === 'timeout')
     return new PortOneV2TimeoutError(
-      `no answer within ${limits.timeoutMs} ms${unknownOutcome}`,
+      `no answer within ${limits.timeoutMs} ms${failure.unknownOutcome}`,
       details,
     );
-  }
-  if (
-    code === 'ERR_BAD_RESPONSE' &&
-    isAxiosError(error) &&
-    error.message.startsWith('maxContentLength')
-  ) {
+  if (failure.kind === 'too_large')
     // The same call would get the same answer: not retried.
     return new PortOneV2BadAnswerError(
       `the answer is larger than ${limits.maxAnswerBytes} bytes`,
       { ...details, retryable: false },
     );
-  }
   return new PortOneV2TransportError(
-    `connection failed (${code ?? 'unknown error'})${unknownOutcome}`,
+    `connection failed (${failure.code ?? 'unknown error'})${failure.unknownOutcome}`,
     details,
   );
 }

@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
+import { required, segment } from '../../client/request-parts.js';
 import { randomUUID } from 'node:crypto';
 import {
   isPortOneV2Cancellation,
@@ -227,16 +228,6 @@ function isCancelAnswer(
 /** RFC 8941 quoted string of 16–256 ASCII characters; new for each call, kept across its retries. */
 function idempotencyKey(): string {
   return `"nestjs-iamport-${randomUUID()}"`;
-}
-
-function required(value: string, name: string): string {
-  if (typeof value !== 'string' || value.length === 0)
-    throw new TypeError(`${name} must be a non-empty string`);
-  return value;
-}
-
-function segment(value: string, name: string): string {
-  return encodeURIComponent(required(value, name));
 }
 
 function money(value: number, name: string, least: number): number {
