@@ -24,12 +24,14 @@ import { ReconciliationService } from './reconciliation/reconciliation.service.j
 import { PaymentRefunder } from './verification/payment-refunder.js';
 import { PaymentVerificationService } from './verification/payment-verification.service.js';
 import { PortOneV2Client } from './v2/client/portone-v2.client.js';
-import { PortOneV2EnabledGuard } from './v2/http/portone-v2-enabled.guard.js';
 import { PortOneV2PreparationService } from './v2/portone-v2-preparation.service.js';
 import { PortOneV2HealthIndicator } from './v2/portone-v2.health.js';
 import { PortOneV2VerificationService } from './v2/portone-v2-verification.service.js';
 import { PORTONE_V2_DEFAULTS } from './v2/portone-v2.options.js';
-import { IamportV1EnabledGuard } from './http/iamport-v1-enabled.guard.js';
+import {
+  IamportV1EnabledGuard,
+  PortOneV2EnabledGuard,
+} from './http/api-enabled.guard.js';
 
 /**
  * PortOne payments, V1 (iamport) and V2 side by side: the REST clients, one

@@ -17,7 +17,7 @@ import {
   NotificationRecorder,
   type ReceivedNotification,
 } from './notification-recorder.js';
-import { IamportV1EnabledGuard } from './iamport-v1-enabled.guard.js';
+import { IamportV1EnabledGuard } from './api-enabled.guard.js';
 import { receivedParams } from './received-params.js';
 import { recordedWebhookOutcome } from './webhook-outcome.js';
 import {

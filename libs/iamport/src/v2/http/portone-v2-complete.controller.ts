@@ -25,7 +25,7 @@ import type { ResolvedIamportOptions } from '../../iamport.options.js';
 import { IAMPORT_OPTIONS } from '../../iamport.tokens.js';
 import { PortOneV2VerificationService } from '../portone-v2-verification.service.js';
 import { PortOneV2CompleteQueryDto } from './portone-v2-complete-query.dto.js';
-import { PortOneV2EnabledGuard } from './portone-v2-enabled.guard.js';
+import { PortOneV2EnabledGuard } from '../../http/api-enabled.guard.js';
 
 interface HttpRequest {
   ip?: string;

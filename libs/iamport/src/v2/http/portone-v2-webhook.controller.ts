@@ -28,7 +28,7 @@ import {
 import type { VerificationOutcome } from '../../verification/verification-outcome.js';
 import { PortOneV2Error } from '../client/portone-v2.errors.js';
 import { PortOneV2VerificationService } from '../portone-v2-verification.service.js';
-import { PortOneV2EnabledGuard } from './portone-v2-enabled.guard.js';
+import { PortOneV2EnabledGuard } from '../../http/api-enabled.guard.js';
 import {
   PortOneV2SignatureError,
   verifyPortOneV2Webhook,
