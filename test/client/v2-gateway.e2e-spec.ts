@@ -37,8 +37,8 @@ describe('PortOneV2Gateway', () => {
     const paid = await createV2Payment(sim, { totalAmount: 500 });
     const payment = await gateway.get(paid.id);
     expect(payment).toMatchObject({
-      merchant_uid: paid.id,
-      imp_uid: paid.transactionId,
+      merchantUid: paid.id,
+      impUid: paid.transactionId,
       amount: 500,
     });
     expect(
@@ -55,7 +55,7 @@ describe('PortOneV2Gateway', () => {
     expect(result.refusal).toBeNull();
     expect(result.payment).toMatchObject({
       status: 'cancelled',
-      cancel_amount: 1000,
+      cancelledAmount: 1000,
     });
   });
 
@@ -65,7 +65,7 @@ describe('PortOneV2Gateway', () => {
     await simV2(sim, 'POST', `/payments/${paid.id}/cancel`, { webhook: false });
     const result = await gateway.refund(refundOf(1000), before);
     expect(result).toMatchObject({ amount: 0, refusal: null });
-    expect(result.payment.cancel_amount).toBe(1000);
+    expect(result.payment.cancelledAmount).toBe(1000);
     const held = await simV2(sim, 'GET', `/payments/${paid.id}`);
     expect(held.body.payment.amount.cancelled).toBe(1000);
   });
@@ -80,6 +80,6 @@ describe('PortOneV2Gateway', () => {
     const result = await gateway.refund(refundOf(1000), before);
     expect(result.amount).toBe(0);
     expect(result.refusal).toMatch(/CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN/);
-    expect(result.payment.cancel_amount).toBe(300);
+    expect(result.payment.cancelledAmount).toBe(300);
   });
 });

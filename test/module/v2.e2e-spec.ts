@@ -157,7 +157,7 @@ describe.each<Platform>(['express', 'fastify'])(
         api: 'v2',
         type: 'paid',
         impUid: payment.transactionId,
-        payment: { amount: 12_000, merchant_uid: merchantUid },
+        payment: { api: 'v2', amount: 12_000, merchantUid },
       });
       expect((await shop.order(merchantUid)).version).toBe(order.version);
     });

@@ -58,7 +58,13 @@ export {
 // Verification
 export { PaymentVerificationService } from './verification/payment-verification.service.js';
 export { PaymentVerificationCore } from './verification/payment-verification.core.js';
-export type { PaymentApi } from './verification/payment-gateway.js';
+export type {
+  PaymentApi,
+  PaymentRefund,
+  PortOnePayment,
+  PortOnePaymentStatus,
+} from './verification/portone-payment.js';
+export { fromIamport } from './verification/iamport-payment.adapter.js';
 export { canApply, decide, type DecisionInput } from './verification/decide.js';
 export type { Decision, Refund } from './verification/decision.js';
 export type {

@@ -1,10 +1,14 @@
-import type { Payment } from '../client/iamport.types.js';
 import type { TargetStatus } from '../ports/order-status.js';
 import type {
   IamportOrder,
   OrderTransition,
 } from '../ports/order.repository.js';
-import type { PaymentApi } from '../verification/payment-gateway.js';
+import type { Payment as IamportPayment } from '../client/iamport.types.js';
+import { fromIamport } from '../verification/iamport-payment.adapter.js';
+import type {
+  PaymentApi,
+  PortOnePayment,
+} from '../verification/portone-payment.js';
 import type { VerificationSource } from '../verification/verification-request.js';
 
 /** What a committed transition tells the application. */
@@ -20,9 +24,7 @@ export interface IamportPaymentEvent {
   id: string;
   /**
    * The PortOne API the payment was made through. For `v2`, `impUid` is V2's
-   * `transactionId`, `merchantUid` its `paymentId`, and `payment` the V2
-   * payment in V1's shape (amount = `amount.total`, cancel_amount =
-   * `amount.cancelled`).
+   * `transactionId` and `merchantUid` its `paymentId`.
    */
   api: PaymentApi;
   type: IamportEventType;
@@ -30,8 +32,12 @@ export interface IamportPaymentEvent {
   impUid: string;
   /** The order after the transition. */
   order: IamportOrder;
-  /** The payment as iamport answered it (after the refund, for a refunded forgery). */
-  payment: Payment;
+  /**
+   * The payment as PortOne answered it (after the refund, for a refunded
+   * forgery), in API-neutral terms; `payment.raw` is the API's own answer
+   * (V1's `Payment` or V2's `PortOneV2Payment`, by `payment.api`).
+   */
+  payment: PortOnePayment;
   transition: OrderTransition;
   /** What led to the verification. */
   source: VerificationSource;
@@ -62,11 +68,29 @@ export function deserializeEvent(payload: string): IamportPaymentEvent {
   const event = JSON.parse(payload) as IamportPaymentEvent;
   // Events stored before V2 existed carry no api: they are all V1's.
   event.api ??= 'v1';
+  event.payment = paymentOf(event.payment as StoredPayment);
   const transition = event.transition;
-  for (const key of ['paidAt', 'failedAt', 'cancelledAt'] as const) {
-    if (transition[key]) transition[key] = new Date(transition[key]);
-  }
-  if (transition.virtualAccount?.dueAt)
-    transition.virtualAccount.dueAt = new Date(transition.virtualAccount.dueAt);
+  for (const key of ['paidAt', 'failedAt', 'cancelledAt'] as const)
+    transition[key] = dateOf(transition[key]);
+  if (transition.virtualAccount)
+    transition.virtualAccount.dueAt = dateOf(transition.virtualAccount.dueAt);
   return event;
+}
+
+/** Events stored before the API-neutral payment carry V1's `Payment` itself. */
+type StoredPayment = PortOnePayment | IamportPayment;
+
+function paymentOf(stored: StoredPayment): PortOnePayment {
+  if ('imp_uid' in stored) return fromIamport(stored);
+  for (const key of ['startedAt', 'paidAt', 'failedAt', 'cancelledAt'] as const)
+    stored[key] = dateOf(stored[key]);
+  if (stored.virtualAccount)
+    stored.virtualAccount.dueAt = dateOf(stored.virtualAccount.dueAt);
+  for (const refund of stored.refunds) refund.at = dateOf(refund.at);
+  return stored;
+}
+
+/** JSON has no dates: an ISO string back to a Date; none stays null. */
+function dateOf(value: Date | string | null | undefined): Date | null {
+  return value ? new Date(value) : null;
 }

@@ -1,4 +1,4 @@
-import type { PaymentStatus } from '../client/iamport.types.js';
+import type { PortOnePaymentStatus } from '../verification/portone-payment.js';
 
 /**
  * What the module did with a payment it saw:
@@ -17,11 +17,11 @@ export interface PaymentRecord {
   impUid: string;
   merchantUid: string;
   amount: number;
-  /** iamport's cumulative `cancel_amount`. */
+  /** Refunded so far, in all (V1 `cancel_amount`, V2 `amount.cancelled`). */
   cancelledAmount: number;
   currency: string;
-  /** iamport's status, as last seen. */
-  status: PaymentStatus;
+  /** The payment's status, as last seen. */
+  status: PortOnePaymentStatus;
   disposition: PaymentDisposition;
   /** One sentence: why this disposition. */
   reason: string;

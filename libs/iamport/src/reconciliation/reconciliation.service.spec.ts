@@ -33,7 +33,7 @@ import { PaymentRefunder } from '../verification/payment-refunder.js';
 import { PaymentVerificationService } from '../verification/payment-verification.service.js';
 import type { ReconciliationProgress } from './reconciliation-summary.js';
 import { ReconciliationService } from './reconciliation.service.js';
-import { paidPayment } from '../verification/payment.fixtures.js';
+import { iamportPayment } from '../verification/payment.fixtures.js';
 import type {
   ListPaymentsRequest,
   PortOneV2Client,
@@ -57,7 +57,7 @@ function secondsAgo(agoMs: number): number {
 }
 
 function payment(overrides: Partial<Payment> = {}): Payment {
-  return paidPayment({
+  return iamportPayment({
     imp_uid: 'imp_1',
     started_at: secondsAgo(60 * MINUTE),
     paid_at: secondsAgo(59 * MINUTE),

@@ -15,7 +15,9 @@ import type {
   IamportReconciliationRepository,
   StaleOrder,
 } from '../ports/reconciliation.repository.js';
+import { fromIamport } from '../verification/iamport-payment.adapter.js';
 import { PaymentVerificationService } from '../verification/payment-verification.service.js';
+import type { PortOnePayment } from '../verification/portone-payment.js';
 import { PortOneV2Client } from '../v2/client/portone-v2.client.js';
 import type { PortOneV2PaymentFilterStatus } from '../v2/client/portone-v2.types.js';
 import { fromPortOneV2 } from '../v2/portone-v2-payment.adapter.js';
@@ -210,7 +212,8 @@ export class ReconciliationService {
     }
     // Stable: payments started in the same second keep iamport's (ascending) order.
     payments.sort((a, b) => a.started_at - b.started_at);
-    for (const payment of payments) await this.settle(payment, summary);
+    for (const payment of payments)
+      await this.settle(fromIamport(payment), summary);
     // The order may have been paid through V2 instead (its paymentId is the merchant_uid): PortOne
     // answers the paymentId's current attempt, the paid one when one is paid.
     const v2 = this.v2();
@@ -287,9 +290,9 @@ export class ReconciliationService {
           summary.swept.verified++;
         } catch (error) {
           summary.swept.failed++;
-          failed.add(payment.merchant_uid);
+          failed.add(payment.merchantUid);
           this.logger.error(
-            `could not settle V2 ${payment.imp_uid} of ${payment.merchant_uid}: ${messageOf(error)}`,
+            `could not settle V2 ${payment.impUid} of ${payment.merchantUid}: ${messageOf(error)}`,
           );
         }
       });
@@ -342,7 +345,10 @@ export class ReconciliationService {
         // Stryker disable next-line all: telemetry, proved by test/sample/operations.e2e-spec.ts
         countReconciliationLookup('sweep');
         summary.swept.listed += found.list.length;
-        const due = await this.toSweep(found.list, failedOrders);
+        const due = await this.toSweep(
+          found.list.map((payment) => fromIamport(payment)),
+          failedOrders,
+        );
         const failed = new Set<string>();
         await inPool(due, run.concurrency, async (payment) => {
           try {
@@ -350,9 +356,9 @@ export class ReconciliationService {
             summary.swept.verified++;
           } catch (error) {
             summary.swept.failed++;
-            failed.add(payment.merchant_uid);
+            failed.add(payment.merchantUid);
             this.logger.error(
-              `could not settle ${payment.imp_uid} of ${payment.merchant_uid}: ${messageOf(error)}`,
+              `could not settle ${payment.impUid} of ${payment.merchantUid}: ${messageOf(error)}`,
             );
           }
         });
@@ -375,7 +381,7 @@ export class ReconciliationService {
   }
 
   private async settle(
-    payment: Payment,
+    payment: PortOnePayment,
     summary: ReconciliationSummary,
   ): Promise<void> {
     const result = await this.verification.settle(payment, {
@@ -387,35 +393,35 @@ export class ReconciliationService {
 
   /** What the sweep verifies of a listed page; without a ledger every one not passed over (idempotent, only slower). */
   private async toSweep(
-    listed: Payment[],
+    listed: PortOnePayment[],
     failedOrders: ReadonlySet<string>,
-  ): Promise<Payment[]> {
+  ): Promise<PortOnePayment[]> {
     const fresh = listed.filter(
-      (payment) => !failedOrders.has(payment.merchant_uid),
+      (payment) => !failedOrders.has(payment.merchantUid),
     );
     if (fresh.length === 0) return [];
     const backedOff = new Set(
       await this.repository().findBackedOff(
-        [...new Set(fresh.map((payment) => payment.merchant_uid))],
+        [...new Set(fresh.map((payment) => payment.merchantUid))],
         new Date(),
       ),
     );
     const payments = fresh.filter(
-      (payment) => !backedOff.has(payment.merchant_uid),
+      (payment) => !backedOff.has(payment.merchantUid),
     );
     const ledger = this.options.paymentLedger;
     if (!ledger || payments.length === 0) return payments;
     const records = new Map(
       (
-        await ledger.findByImpUids(payments.map((payment) => payment.imp_uid))
+        await ledger.findByImpUids(payments.map((payment) => payment.impUid))
       ).map((record) => [record.impUid, record]),
     );
     return payments.filter((payment) => {
-      const record = records.get(payment.imp_uid);
+      const record = records.get(payment.impUid);
       return !(
         record &&
         record.status === payment.status &&
-        record.cancelledAmount === payment.cancel_amount
+        record.cancelledAmount === payment.cancelledAmount
       );
     });
   }

@@ -54,20 +54,27 @@ const outcomeOf = (payment: PortOneV2Payment, on: IamportOrder = order) =>
     now: new Date(),
   }).outcome;
 
-describe('fromPortOneV2: a V2 payment in the core shape', () => {
+describe('fromPortOneV2: a V2 payment in the core terms', () => {
   it('maps the keys: paymentId is the order key, transactionId the attempt', () => {
-    const payment = fromPortOneV2(v2());
-    expect(payment).toMatchObject({
-      merchant_uid: 'order-1',
-      imp_uid: 'tx-1',
+    const raw = v2();
+    expect(fromPortOneV2(raw)).toEqual({
+      api: 'v2',
+      merchantUid: 'order-1',
+      impUid: 'tx-1',
       amount: 10_000,
-      cancel_amount: 0,
+      cancelledAmount: 0,
       currency: 'KRW',
       status: 'paid',
-      pay_method: 'card',
-      sandbox: false,
-      // RFC 3339 with nine fractional digits, to UNIX seconds.
-      paid_at: Math.floor(Date.parse('2026-11-30T10:00:00.123Z') / 1000),
+      virtualAccount: null,
+      testChannel: false,
+      refunds: [],
+      failReason: null,
+      startedAt: new Date('2026-11-30T09:59:00Z'),
+      // RFC 3339 with nine fractional digits, to milliseconds.
+      paidAt: new Date('2026-11-30T10:00:00.123Z'),
+      failedAt: null,
+      cancelledAt: null,
+      raw,
     });
   });
 
@@ -99,9 +106,14 @@ describe('fromPortOneV2: a V2 payment in the core shape', () => {
   });
 
   it('an unknown status never pays, whatever else the payment says', () => {
-    const payment = fromPortOneV2(v2({ status: 'SETTLED_SOMEHOW' }));
+    const payment = fromPortOneV2(
+      v2({
+        status: 'SETTLED_SOMEHOW',
+        method: { type: 'PaymentMethodVirtualAccount', accountNumber: '1' },
+      }),
+    );
     expect(payment.status).toBe('ready');
-    expect(payment.pay_method).not.toBe('vbank');
+    expect(payment.virtualAccount).toBeNull();
   });
 
   it('VIRTUAL_ACCOUNT_ISSUED is an issued account, with its details', () => {
@@ -118,24 +130,56 @@ describe('fromPortOneV2: a V2 payment in the core shape', () => {
     });
     expect(fromPortOneV2(issued)).toMatchObject({
       status: 'ready',
-      pay_method: 'vbank',
-      vbank_num: '123-456',
-      vbank_code: 'KOOKMIN',
-      vbank_holder: 'Shop',
-      vbank_date: Date.parse('2026-12-01T00:00:00Z') / 1000,
+      paidAt: null,
+      virtualAccount: {
+        bankCode: 'KOOKMIN',
+        bankName: 'KOOKMIN',
+        accountNumber: '123-456',
+        holder: 'Shop',
+        dueAt: new Date('2026-12-01T00:00:00Z'),
+      },
     });
     expect(outcomeOf(issued)).toBe('vbank_issued');
   });
 
-  it('a READY virtual account (window open, none issued) is not an issued account', () => {
-    const ready = v2({
-      status: 'READY',
-      paidAt: undefined,
-      method: { type: 'PaymentMethodVirtualAccount', accountNumber: '' },
-    });
-    expect(fromPortOneV2(ready).pay_method).not.toBe('vbank');
-    expect(outcomeOf(ready)).toBe('pending');
-  });
+  it.each(['READY', 'PAY_PENDING', 'FAILED'])(
+    'a %s virtual account (none issued, or none to pay into) has no account',
+    (status) => {
+      const payment = v2({
+        status,
+        paidAt: undefined,
+        method: { type: 'PaymentMethodVirtualAccount', accountNumber: '1' },
+      });
+      expect(fromPortOneV2(payment).virtualAccount).toBeNull();
+      expect(outcomeOf(payment)).not.toBe('vbank_issued');
+    },
+  );
+
+  it.each(['PAID', 'PARTIAL_CANCELLED', 'CANCELLED'])(
+    'a %s virtual account keeps its account, as V1 does; other methods have none',
+    (status) => {
+      const account = {
+        type: 'PaymentMethodVirtualAccount',
+        bank: 'SHINHAN',
+        accountNumber: '99',
+      };
+      expect(
+        fromPortOneV2(v2({ status, method: account })).virtualAccount,
+      ).toEqual({
+        bankCode: 'SHINHAN',
+        bankName: 'SHINHAN',
+        accountNumber: '99',
+        holder: null,
+        dueAt: null,
+      });
+      for (const method of [
+        undefined,
+        { type: 'PaymentMethodCard' },
+        { type: 'PaymentMethodEasyPay' },
+      ])
+        expect(fromPortOneV2(v2({ status, method })).virtualAccount).toBeNull();
+    },
+  );
 
   it('PARTIAL_CANCELLED is paid with refunds, read from amount.cancelled', () => {
     const partial = v2({
@@ -172,9 +216,11 @@ describe('fromPortOneV2: a V2 payment in the core shape', () => {
       ],
     });
     const payment = fromPortOneV2(partial);
-    expect(payment).toMatchObject({ status: 'paid', cancel_amount: 3_000 });
+    expect(payment).toMatchObject({ status: 'paid', cancelledAmount: 3_000 });
     // Only cancellations that succeeded are refunds.
-    expect(payment.cancel_history).toHaveLength(1);
+    expect(payment.refunds).toEqual([
+      { id: 'c-1', amount: 3_000, at: new Date(NOW), reason: 'part' },
+    ]);
     expect(
       outcomeOf(partial, { ...order, status: 'paid', impUid: 'tx-1' }),
     ).toBe('partially_cancelled');
@@ -216,13 +262,15 @@ describe('fromPortOneV2: a V2 payment in the core shape', () => {
         cancellations: [],
       }),
     );
-    expect(closedAccount.cancel_history).toEqual([]);
-    expect(closedAccount.paid_at).toBe(0);
+    expect(closedAccount.refunds).toEqual([]);
+    expect(closedAccount.paidAt).toBeNull();
+    expect(closedAccount.cancelledAt).toEqual(new Date(NOW));
   });
 
   it('a channel other than LIVE is a test payment, refused unless allowed', () => {
     expect(
-      fromPortOneV2(v2({ channel: { type: 'TEST', pgProvider: 'X' } })).sandbox,
+      fromPortOneV2(v2({ channel: { type: 'TEST', pgProvider: 'X' } }))
+        .testChannel,
     ).toBe(true);
     expect(outcomeOf(v2({ channel: { type: 'TEST', pgProvider: 'X' } }))).toBe(
       'sandbox_rejected',
@@ -230,15 +278,8 @@ describe('fromPortOneV2: a V2 payment in the core shape', () => {
     // A channel type V2 adds later is not LIVE either.
     expect(
       fromPortOneV2(v2({ channel: { type: 'STAGING', pgProvider: 'X' } }))
-        .sandbox,
+        .testChannel,
     ).toBe(true);
-  });
-
-  it('a payment that moved money without naming its channel is read as a test payment', () => {
-    expect(fromPortOneV2(v2({ channel: undefined })).sandbox).toBe(true);
-    expect(
-      fromPortOneV2(v2({ status: 'READY', channel: undefined })).sandbox,
-    ).toBe(false);
   });
 
   it('a forged amount or currency is forgery, refunded from what is left', () => {
@@ -261,11 +302,15 @@ describe('fromPortOneV2: a V2 payment in the core shape', () => {
       now: new Date(),
     });
     expect(decision.outcome).toBe('forgery');
-    expect(decision.refund).toMatchObject({ amount: 100, checksum: 100 });
+    expect(decision.refund).toMatchObject({
+      impUid: 'tx-1',
+      amount: 100,
+      checksum: 100,
+    });
     expect(outcomeOf(v2({ currency: 'USD' }))).toBe('forgery');
   });
 
-  it('the failure reason: PortOne reason, else the PG message', () => {
+  it('the failure reason: PortOne reason, else the PG message, else a default', () => {
     expect(
       fromPortOneV2(
         v2({
@@ -273,95 +318,52 @@ describe('fromPortOneV2: a V2 payment in the core shape', () => {
           failedAt: NOW,
           failure: { pgMessage: '한도 초과' },
         }),
-      ).fail_reason,
-    ).toBe('한도 초과');
+      ),
+    ).toMatchObject({ failReason: '한도 초과', failedAt: new Date(NOW) });
     expect(
-      fromPortOneV2(v2({ status: 'FAILED', failedAt: NOW, failure: {} }))
-        .fail_reason,
-    ).toBe('the payment failed');
-    expect(fromPortOneV2(v2()).fail_reason).toBeNull();
+      fromPortOneV2(
+        v2({
+          status: 'FAILED',
+          failedAt: NOW,
+          failure: { reason: '잔액 부족', pgMessage: 'PG says' },
+        }),
+      ).failReason,
+    ).toBe('잔액 부족');
+    for (const failure of [{}, undefined])
+      expect(
+        fromPortOneV2(v2({ status: 'FAILED', failedAt: NOW, failure }))
+          .failReason,
+      ).toBe('the payment failed');
+    expect(
+      fromPortOneV2(v2({ failure: { reason: 'an earlier attempt' } }))
+        .failReason,
+    ).toBeNull();
   });
 
-  it('timestamps that are absent or unreadable are 0, as V1 has them', () => {
+  it('timestamps that are absent or unreadable are null', () => {
     const payment = fromPortOneV2(
       v2({ paidAt: 'not a date', failedAt: undefined }),
     );
-    expect(payment.paid_at).toBe(0);
-    expect(payment.failed_at).toBe(0);
+    expect(payment.paidAt).toBeNull();
+    expect(payment.failedAt).toBeNull();
   });
 
-  it('carries what handlers read: the channel, the custom data, the cancellations that succeeded', () => {
-    const payment = fromPortOneV2(
-      v2({
-        status: 'PARTIAL_CANCELLED',
-        channel: {
-          type: 'LIVE',
-          key: 'channel-9',
-          pgProvider: 'KCP',
-          pgMerchantId: 'mid-1',
-        },
-        customData: '{"cart":1}',
-        cancelledAt: NOW,
-        amount: {
-          total: 10_000,
-          taxFree: 0,
-          discount: 0,
-          paid: 10_000,
-          cancelled: 1_000,
-          cancelledTaxFree: 0,
-        },
-        cancellations: [
-          {
-            status: 'REQUESTED',
-            id: 'c-0',
-            totalAmount: 500,
-            taxFreeAmount: 0,
-            vatAmount: 0,
-            reason: 'asked',
-            requestedAt: NOW,
-          },
-          {
-            status: 'SUCCEEDED',
-            id: 'c-1',
-            pgCancellationId: 'pg-c-1',
-            totalAmount: 1_000,
-            taxFreeAmount: 0,
-            vatAmount: 0,
-            reason: 'damaged',
-            requestedAt: NOW,
-            cancelledAt: NOW,
-            receiptUrl: 'https://r/1',
-          },
-        ],
-      }),
-    );
-    expect(payment).toMatchObject({
-      channel: 'channel-9',
-      pg_provider: 'KCP',
-      pg_id: 'mid-1',
-      custom_data: '{"cart":1}',
-      cancel_reason: 'damaged',
-      cancel_history: [
-        {
-          cancellation_id: 'c-1',
-          pg_tid: 'pg-c-1',
-          amount: 1_000,
-          reason: 'damaged',
-          receipt_url: 'https://r/1',
-          cancelled_at: Math.floor(Date.parse(NOW) / 1000),
-        },
-      ],
+  it('keeps the whole answer as raw, for what handlers read beyond the rules', () => {
+    const answer = v2({
+      channel: {
+        type: 'LIVE',
+        key: 'channel-9',
+        pgProvider: 'KCP',
+        pgMerchantId: 'mid-1',
+      },
+      customData: '{"cart":1}',
     });
-    const bare = fromPortOneV2(
-      v2({ channel: undefined, customData: undefined }),
-    );
-    expect(bare).toMatchObject({
-      channel: null,
-      pg_provider: null,
-      pg_id: null,
-      custom_data: null,
-      cancel_reason: null,
-    });
+    const payment = fromPortOneV2(answer);
+    expect(payment.api).toBe('v2');
+    expect(payment.raw).toBe(answer);
+  });
+
+  it('a refund PortOne did not date has no time', () => {
     const unnamed = fromPortOneV2(
       v2({
         status: 'CANCELLED',
@@ -379,27 +381,9 @@ describe('fromPortOneV2: a V2 payment in the core shape', () => {
       }),
     );
     expect(unnamed.status).toBe('cancelled');
-    expect(unnamed.cancel_history![0]).toMatchObject({
-      pg_tid: '',
-      receipt_url: null,
-      cancelled_at: 0,
-    });
-  });
-
-  it('keeps the method name of a payment not paid by card, and of an account not issued', () => {
-    expect(
-      fromPortOneV2(
-        v2({
-          status: 'READY',
-          method: { type: 'PaymentMethodVirtualAccount', accountNumber: '' },
-        }),
-      ).pay_method,
-    ).toBe('PaymentMethodVirtualAccount');
-    expect(
-      fromPortOneV2(v2({ method: { type: 'PaymentMethodEasyPay' } }))
-        .pay_method,
-    ).toBe('PaymentMethodEasyPay');
-    expect(fromPortOneV2(v2({ method: undefined })).pay_method).toBeNull();
+    expect(unnamed.refunds).toEqual([
+      { id: 'c-2', amount: 1, at: null, reason: 'x' },
+    ]);
   });
 
   it('an issued account without account details reads as issued, its details empty', () => {
@@ -407,47 +391,29 @@ describe('fromPortOneV2: a V2 payment in the core shape', () => {
       const payment = fromPortOneV2(
         v2({ status: 'VIRTUAL_ACCOUNT_ISSUED', paidAt: undefined, method }),
       );
-      expect(payment).toMatchObject({
-        pay_method: 'vbank',
-        vbank_code: null,
-        vbank_name: null,
-        vbank_num: null,
-        vbank_holder: null,
-        vbank_date: 0,
-        vbank_issued_at: 0,
+      expect(payment.virtualAccount).toEqual({
+        bankCode: null,
+        bankName: null,
+        accountNumber: '',
+        holder: null,
+        dueAt: null,
       });
     }
   });
 
   it('a payment that moved money without a channel is a test payment, whatever its status; one that moved none is not', () => {
     for (const status of ['PAID', 'PARTIAL_CANCELLED', 'CANCELLED'])
-      expect(fromPortOneV2(v2({ status, channel: undefined })).sandbox).toBe(
-        true,
-      );
+      expect(
+        fromPortOneV2(v2({ status, channel: undefined })).testChannel,
+      ).toBe(true);
     for (const status of [
       'FAILED',
       'READY',
       'PAY_PENDING',
       'VIRTUAL_ACCOUNT_ISSUED',
     ])
-      expect(fromPortOneV2(v2({ status, channel: undefined })).sandbox).toBe(
-        false,
-      );
-  });
-
-  it('a failure: PortOne reason first, without a failure object the default', () => {
-    expect(
-      fromPortOneV2(
-        v2({
-          status: 'FAILED',
-          failedAt: NOW,
-          failure: { reason: '잔액 부족', pgMessage: 'PG says' },
-        }),
-      ).fail_reason,
-    ).toBe('잔액 부족');
-    expect(
-      fromPortOneV2(v2({ status: 'FAILED', failedAt: NOW, failure: undefined }))
-        .fail_reason,
-    ).toBe('the payment failed');
+      expect(
+        fromPortOneV2(v2({ status, channel: undefined })).testChannel,
+      ).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { Payment } from '../client/iamport.types.js';
 import { countRefund } from '../observability/iamport-telemetry.js';
 import type { Refund } from '../verification/decision.js';
 import type { PaymentGateway } from '../verification/payment-gateway.js';
+import type { PortOnePayment } from '../verification/portone-payment.js';
 import type { RefundResult } from '../verification/payment-refunder.js';
 import { PortOneV2Client } from './client/portone-v2.client.js';
 import {
@@ -40,11 +40,11 @@ export class PortOneV2Gateway implements PaymentGateway {
     return merchantUid || null;
   }
 
-  lookupKeyOf(payment: Payment): string {
-    return payment.merchant_uid;
+  lookupKeyOf(payment: PortOnePayment): string {
+    return payment.merchantUid;
   }
 
-  async get(paymentId: string): Promise<Payment | null> {
+  async get(paymentId: string): Promise<PortOnePayment | null> {
     try {
       return fromPortOneV2(await this.client.getPayment(paymentId));
     } catch (error) {
@@ -53,7 +53,7 @@ export class PortOneV2Gateway implements PaymentGateway {
     }
   }
 
-  findByOrder(paymentId: string): Promise<Payment | null> {
+  findByOrder(paymentId: string): Promise<PortOnePayment | null> {
     return this.get(paymentId);
   }
 
@@ -64,8 +64,8 @@ export class PortOneV2Gateway implements PaymentGateway {
    * instead of refunding twice. After a refusal the payment is read again:
    * nothing left means someone refunded first.
    */
-  async refund(refund: Refund, payment: Payment): Promise<RefundResult> {
-    const paymentId = payment.merchant_uid;
+  async refund(refund: Refund, payment: PortOnePayment): Promise<RefundResult> {
+    const paymentId = payment.merchantUid;
     try {
       await this.client.cancelPayment({
         paymentId,
@@ -76,7 +76,7 @@ export class PortOneV2Gateway implements PaymentGateway {
     } catch (error) {
       if (!isRefusal(error)) throw error;
       const now = await this.read(paymentId);
-      if (now.amount - now.cancel_amount <= 0) {
+      if (now.amount - now.cancelledAmount <= 0) {
         // Stryker disable next-line all: telemetry, proved by observability/iamport-telemetry.spec.ts
         countRefund('already_refunded');
         return { payment: now, amount: 0, refusal: null };
@@ -103,7 +103,7 @@ export class PortOneV2Gateway implements PaymentGateway {
     };
   }
 
-  private async read(paymentId: string): Promise<Payment> {
+  private async read(paymentId: string): Promise<PortOnePayment> {
     return fromPortOneV2(await this.client.getPayment(paymentId));
   }
 }

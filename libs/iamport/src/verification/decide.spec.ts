@@ -11,6 +11,7 @@ import type {
 import { canApply, decide } from './decide.js';
 import type { VerificationPolicy } from './verification-outcome.js';
 import { PAID_AT, paidPayment } from './payment.fixtures.js';
+import type { PortOnePayment } from './portone-payment.js';
 
 const NOW = new Date('2026-11-25T00:00:00Z');
 const cancelPolicy: VerificationPolicy = {
@@ -341,7 +342,7 @@ describe('decide', () => {
         });
         expect(decision.outcome).toBe('forgery');
         expect(decision.refund).toEqual({
-          impUid: forged.imp_uid,
+          impUid: forged.impUid,
           amount: forged.amount,
           checksum: forged.amount,
           reason: 'forged amount',
@@ -666,7 +667,7 @@ describe('decide', () => {
     });
 
     it('says what happened for each outcome that changes nothing', () => {
-      const reasonOf = (o: IamportOrder, p: Payment) =>
+      const reasonOf = (o: IamportOrder, p: PortOnePayment) =>
         decide({ order: o, payment: p, policy: cancelPolicy, now: NOW }).reason;
       expect(
         reasonOf(order(), payment({ status: 'ready', paid_at: 0 })),
@@ -710,7 +711,7 @@ describe('decide', () => {
     });
 
     it('says what happened for each outcome that moves the order', () => {
-      const reasonOf = (o: IamportOrder, p: Payment) =>
+      const reasonOf = (o: IamportOrder, p: PortOnePayment) =>
         decide({ order: o, payment: p, policy: cancelPolicy, now: NOW }).reason;
       expect(reasonOf(order(), payment())).toBe('paid in full');
       expect(reasonOf(order(), payment(vbankReady))).toBe(
@@ -743,7 +744,7 @@ describe('decide', () => {
     // An order last moved by an earlier payment: nothing of it may carry over.
     const earlier = { impUid: 'imp_100000000000', version: 7 };
 
-    function transitionOf(o: IamportOrder, p: Payment, now = NOW) {
+    function transitionOf(o: IamportOrder, p: PortOnePayment, now = NOW) {
       return decide({ order: o, payment: p, policy: cancelPolicy, now })
         .transition;
     }

@@ -1,4 +1,3 @@
-import type { Payment } from '../client/iamport.types.js';
 import {
   ALLOWED_FROM,
   SETTLED_STATUSES,
@@ -9,7 +8,8 @@ import type {
   OrderTransition,
 } from '../ports/order.repository.js';
 import type { Decision, Refund } from './decision.js';
-import { neverHeldMoney, seconds, virtualAccountOf } from './payment-facts.js';
+import { neverHeldMoney } from './payment-facts.js';
+import type { PortOnePayment } from './portone-payment.js';
 import type {
   VerificationOutcome,
   VerificationPolicy,
@@ -18,9 +18,9 @@ import type {
 /** The facts about one (order, payment) pair that every rule below reads. */
 interface Facts {
   order: IamportOrder;
-  payment: Payment;
+  payment: PortOnePayment;
   policy: VerificationPolicy;
-  /** Left to refund: amount − cancel_amount. */
+  /** Left to refund: amount − cancelledAmount. */
   remaining: number;
   /** The order was last moved by this very payment. */
   ownPayment: boolean;
@@ -32,8 +32,8 @@ interface Facts {
 export interface DecisionInput {
   /** The merchant's order, loaded by the payment's own merchant_uid; null when there is none. */
   order: IamportOrder | null;
-  /** The payment as iamport's API answered it. */
-  payment: Payment;
+  /** The payment as PortOne's API answered it, through its adapter. */
+  payment: PortOnePayment;
   policy: VerificationPolicy;
   /** The merchant_uid a redirect or webhook named, if any. */
   claimedMerchantUid?: string | null;
@@ -45,6 +45,7 @@ export interface DecisionInput {
  * What a payment, fetched from iamport, means for the merchant's order. Pure:
  * the same inputs always give the same decision, and nothing from a redirect
  * or a webhook body is among them except the merchant_uid the caller claimed.
+ * Both APIs' payments come through their adapters, so one set of rules decides both.
  */
 export function decide({
   order,
@@ -55,22 +56,22 @@ export function decide({
 }: DecisionInput): Decision {
   if (
     claimedMerchantUid !== null &&
-    claimedMerchantUid !== payment.merchant_uid
+    claimedMerchantUid !== payment.merchantUid
   ) {
     return nothing(
       'merchant_uid_mismatch',
-      `the payment belongs to ${payment.merchant_uid}, not ${claimedMerchantUid}`,
+      `the payment belongs to ${payment.merchantUid}, not ${claimedMerchantUid}`,
     );
   }
-  if (payment.sandbox && !policy.includeSandbox) {
+  if (payment.testChannel && !policy.includeSandbox) {
     return nothing(
       'sandbox_rejected',
       'the payment was made on a test channel',
     );
   }
-  const remaining = payment.amount - payment.cancel_amount;
+  const remaining = payment.amount - payment.cancelledAmount;
   if (order === null) return decideUnknownOrder(payment, policy, remaining);
-  const ownPayment = order.impUid === payment.imp_uid;
+  const ownPayment = order.impUid === payment.impUid;
   const facts: Facts = {
     order,
     payment,
@@ -100,7 +101,7 @@ function decideFor(facts: Facts): Decision {
   }
   if (forged) return decideForged(facts);
   // iamport says `cancelled` for partial refunds too: refunds are read from the amounts.
-  if (payment.status === 'cancelled' || payment.cancel_amount > 0)
+  if (payment.status === 'cancelled' || payment.cancelledAmount > 0)
     return decideRefunded(facts);
   if (payment.status === 'paid') return decidePaid(facts);
   return nothing('pending', `unknown payment status ${String(payment.status)}`);
@@ -108,7 +109,7 @@ function decideFor(facts: Facts): Decision {
 
 /** A payment for an order the shop does not know: money nobody accounts for. */
 function decideUnknownOrder(
-  payment: Payment,
+  payment: PortOnePayment,
   policy: VerificationPolicy,
   remaining: number,
 ): Decision {
@@ -120,7 +121,7 @@ function decideUnknownOrder(
       : null;
   return {
     outcome: 'not_found',
-    reason: `no order ${payment.merchant_uid}`,
+    reason: `no order ${payment.merchantUid}`,
     transition: null,
     refund,
   };
@@ -156,14 +157,14 @@ function decidePaid(facts: Facts): Decision {
   return changed(
     'paid',
     'paid in full',
-    move(facts, 'paid', { paidAt: seconds(payment.paid_at) }),
+    move(facts, 'paid', { paidAt: payment.paidAt }),
   );
 }
 
-/** `ready` means "virtual account issued" only with pay_method vbank; otherwise nothing is paid yet. */
+/** `ready` means "virtual account issued" only with an account; otherwise nothing is paid yet. */
 function decideReady(facts: Facts): Decision {
   const { order, payment } = facts;
-  if (payment.pay_method !== 'vbank')
+  if (payment.virtualAccount === null)
     return nothing('pending', 'the payment has not been completed');
   if (facts.settledByAnother)
     return nothing(
@@ -178,7 +179,7 @@ function decideReady(facts: Facts): Decision {
 }
 
 function decideFailed(facts: Facts): Decision {
-  const reason = facts.payment.fail_reason ?? 'the payment failed';
+  const reason = facts.payment.failReason ?? 'the payment failed';
   // An order waiting for a deposit fails only with its own virtual account.
   if (facts.order.status === 'vbank_issued' && !facts.ownPayment)
     return nothing('failed', reason);
@@ -186,7 +187,7 @@ function decideFailed(facts: Facts): Decision {
     'failed',
     reason,
     move(facts, 'failed', {
-      failedAt: seconds(facts.payment.failed_at) ?? facts.now,
+      failedAt: facts.payment.failedAt ?? facts.now,
       reason,
     }),
   );
@@ -201,7 +202,7 @@ function decideRevoked(facts: Facts): Decision {
     'cancelled',
     reason,
     move(facts, 'failed', {
-      failedAt: seconds(facts.payment.cancelled_at) ?? facts.now,
+      failedAt: facts.payment.cancelledAt ?? facts.now,
       reason,
     }),
   );
@@ -209,7 +210,7 @@ function decideRevoked(facts: Facts): Decision {
 
 function decideRefunded(facts: Facts): Decision {
   const { payment, remaining, ownPayment } = facts;
-  const partial = payment.cancel_amount > 0 && remaining > 0;
+  const partial = payment.cancelledAmount > 0 && remaining > 0;
   const outcome: VerificationOutcome = partial
     ? 'partially_cancelled'
     : 'cancelled';
@@ -229,12 +230,12 @@ function decideRefunded(facts: Facts): Decision {
     );
   }
   const next = move(facts, outcome, {
-    paidAt: seconds(payment.paid_at),
-    cancelledAmount: payment.cancel_amount,
-    cancelledAt: seconds(payment.cancelled_at) ?? facts.now,
+    paidAt: payment.paidAt,
+    cancelledAmount: payment.cancelledAmount,
+    cancelledAt: payment.cancelledAt ?? facts.now,
   });
   const reason = partial
-    ? `${payment.cancel_amount} of ${payment.amount} refunded`
+    ? `${payment.cancelledAmount} of ${payment.amount} refunded`
     : 'refunded in full';
   return changed(outcome, reason, next);
 }
@@ -270,7 +271,7 @@ function decideForged(facts: Facts): Decision {
     moneyBack ? 'forgery_cancelled' : 'forgery_flagged',
     {
       reason,
-      cancelledAmount: moneyBack ? payment.amount : payment.cancel_amount,
+      cancelledAmount: moneyBack ? payment.amount : payment.cancelledAmount,
       cancelledAt: moneyBack ? facts.now : null,
     },
   );
@@ -291,9 +292,13 @@ function duplicate(facts: Facts): Decision {
 }
 
 /** Refund what is left of the payment; the checksum makes a second, concurrent refund fail instead of paying twice. */
-function refundOf(payment: Payment, remaining: number, reason: string): Refund {
+function refundOf(
+  payment: PortOnePayment,
+  remaining: number,
+  reason: string,
+): Refund {
   return {
-    impUid: payment.imp_uid,
+    impUid: payment.impUid,
     amount: remaining,
     checksum: remaining,
     reason,
@@ -315,12 +320,12 @@ function move(
     merchantUid: order.merchantUid,
     expectedVersion: order.version,
     to,
-    impUid: payment.imp_uid,
+    impUid: payment.impUid,
     paidAt: null,
     failedAt: null,
     cancelledAt: null,
     cancelledAmount: 0,
-    virtualAccount: virtualAccountOf(payment),
+    virtualAccount: payment.virtualAccount,
     reason: null,
     ...details,
   };

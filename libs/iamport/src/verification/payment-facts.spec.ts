@@ -1,12 +1,7 @@
 import type { Payment, PaymentCancellation } from '../client/iamport.types.js';
-import {
-  heldAmount,
-  isBehind,
-  neverHeldMoney,
-  seconds,
-  virtualAccountOf,
-} from './payment-facts.js';
-import { PAID_AT, paidPayment } from './payment.fixtures.js';
+import { fromIamport } from './iamport-payment.adapter.js';
+import { heldAmount, isBehind, neverHeldMoney } from './payment-facts.js';
+import { iamportPayment, PAID_AT, paidPayment } from './payment.fixtures.js';
 
 const payment = paidPayment;
 
@@ -23,14 +18,15 @@ function cancellation(amount: number): PaymentCancellation {
 
 // What iamport answers for a virtual account revoked before any deposit
 // (undocumented): cancelled, never paid, and either nothing or everything "cancelled".
+const revokedFields = (cancelAmount: number): Partial<Payment> => ({
+  status: 'cancelled',
+  pay_method: 'vbank',
+  paid_at: 0,
+  cancel_amount: cancelAmount,
+  cancelled_at: PAID_AT,
+});
 const revokedVbank = (cancelAmount: number) =>
-  payment({
-    status: 'cancelled',
-    pay_method: 'vbank',
-    paid_at: 0,
-    cancel_amount: cancelAmount,
-    cancelled_at: PAID_AT,
-  });
+  payment(revokedFields(cancelAmount));
 
 describe('neverHeldMoney', () => {
   it('is true for a payment still ready (abandoned, or a virtual account awaiting its deposit)', () => {
@@ -57,11 +53,11 @@ describe('neverHeldMoney', () => {
     expect(neverHeldMoney(revokedVbank(0))).toBe(true);
     expect(neverHeldMoney(revokedVbank(10_000))).toBe(true);
     expect(
-      neverHeldMoney({ ...revokedVbank(0), cancel_history: [] } as Payment),
+      neverHeldMoney(payment({ ...revokedFields(0), cancel_history: [] })),
     ).toBe(true);
-    const withoutHistory = revokedVbank(0) as Partial<Payment>;
+    const withoutHistory: Partial<Payment> = iamportPayment(revokedFields(0));
     delete withoutHistory.cancel_history;
-    expect(neverHeldMoney(withoutHistory as Payment)).toBe(true);
+    expect(neverHeldMoney(fromIamport(withoutHistory as Payment))).toBe(true);
   });
 
   it('is false for a cancelled payment that was paid', () => {
@@ -72,10 +68,12 @@ describe('neverHeldMoney', () => {
 
   it('is false for a cancelled payment with a refund in its history, even without paid_at (the safe side)', () => {
     expect(
-      neverHeldMoney({
-        ...revokedVbank(10_000),
-        cancel_history: [cancellation(10_000)],
-      } as Payment),
+      neverHeldMoney(
+        payment({
+          ...revokedFields(10_000),
+          cancel_history: [cancellation(10_000)],
+        }),
+      ),
     ).toBe(false);
   });
 });
@@ -188,57 +186,5 @@ describe('isBehind', () => {
     expect(isBehind(payment(), { status: 'failed', cancelledAmount: 0 })).toBe(
       false,
     );
-  });
-});
-
-describe('seconds', () => {
-  it('reads UNIX seconds', () => {
-    expect(seconds(PAID_AT)).toEqual(new Date(PAID_AT * 1000));
-  });
-
-  it('reads 0, null and a missing time as "has not happened"', () => {
-    expect(seconds(0)).toBeNull();
-    expect(seconds(null)).toBeNull();
-    expect(seconds(undefined)).toBeNull();
-  });
-});
-
-describe('virtualAccountOf', () => {
-  it('is null for any payment method but vbank', () => {
-    expect(virtualAccountOf(payment())).toBeNull();
-    expect(virtualAccountOf(payment({ pay_method: 'trans' }))).toBeNull();
-    expect(virtualAccountOf(payment({ pay_method: null }))).toBeNull();
-  });
-
-  it('is the account a vbank payment was issued, with its deposit deadline', () => {
-    expect(
-      virtualAccountOf(
-        payment({
-          status: 'ready',
-          pay_method: 'vbank',
-          vbank_code: '004',
-          vbank_name: 'KB국민은행',
-          vbank_num: '12345678901234',
-          vbank_holder: '(주)상점',
-          vbank_date: 1_790_259_200,
-        }),
-      ),
-    ).toEqual({
-      bankCode: '004',
-      bankName: 'KB국민은행',
-      accountNumber: '12345678901234',
-      holder: '(주)상점',
-      dueAt: new Date(1_790_259_200 * 1000),
-    });
-  });
-
-  it('keeps what iamport left out as null, and a missing account number as empty', () => {
-    expect(virtualAccountOf(payment({ pay_method: 'vbank' }))).toEqual({
-      bankCode: null,
-      bankName: null,
-      accountNumber: '',
-      holder: null,
-      dueAt: null,
-    });
   });
 });

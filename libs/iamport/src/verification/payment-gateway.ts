@@ -1,15 +1,12 @@
-import type { Payment } from '../client/iamport.types.js';
 import type { Refund } from './decision.js';
 import type { RefundResult } from './payment-refunder.js';
-
-/** Which PortOne API a payment was made through. */
-export type PaymentApi = 'v1' | 'v2';
+import type { PaymentApi, PortOnePayment } from './portone-payment.js';
 
 /**
  * How the verification core reaches one PortOne API. Every payment it
- * returns is in the core's shape (iamport's V1 `Payment`: the V2 adapter maps
- * V2 payments into it), so the rules, the compare-and-set, the payment record
- * and the outbox are the same for both APIs.
+ * returns has come through its API's adapter (`PortOnePayment`), so the
+ * rules, the compare-and-set, the payment record and the outbox are the same
+ * for both APIs.
  */
 export interface PaymentGateway {
   readonly api: PaymentApi;
@@ -25,11 +22,11 @@ export interface PaymentGateway {
     merchantUid?: string | null;
   }): string | null;
   /** The same key for a payment already fetched. */
-  lookupKeyOf(payment: Payment): string;
+  lookupKeyOf(payment: PortOnePayment): string;
   /** The payment as PortOne answers it now; null when it knows none. */
-  get(key: string): Promise<Payment | null>;
+  get(key: string): Promise<PortOnePayment | null>;
   /** The newest payment of an order, for a notification that names no payment. */
-  findByOrder(merchantUid: string): Promise<Payment | null>;
+  findByOrder(merchantUid: string): Promise<PortOnePayment | null>;
   /** Refunds with a checksum, so that a repeated or concurrent refund is refused instead of paid twice. */
-  refund(refund: Refund, payment: Payment): Promise<RefundResult>;
+  refund(refund: Refund, payment: PortOnePayment): Promise<RefundResult>;
 }

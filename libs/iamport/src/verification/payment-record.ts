@@ -1,4 +1,3 @@
-import type { Payment } from '../client/iamport.types.js';
 import { SETTLING_STATUSES } from '../ports/order-status.js';
 import type { IamportOrder } from '../ports/order.repository.js';
 import type {
@@ -7,6 +6,7 @@ import type {
 } from '../ports/payment-record.js';
 import type { Decision } from './decision.js';
 import { heldAmount, neverHeldMoney } from './payment-facts.js';
+import type { PortOnePayment } from './portone-payment.js';
 
 /**
  * What the module did with a payment, read from the money: a payment that
@@ -15,17 +15,17 @@ import { heldAmount, neverHeldMoney } from './payment-facts.js';
  * foresaw).
  */
 export function recordOf(
-  payment: Payment,
+  payment: PortOnePayment,
   order: IamportOrder | null,
   decision: Decision,
   stored: PaymentRecord | null,
 ): PaymentRecord {
   const [disposition, reason] = dispositionOf(payment, order, decision);
   return {
-    impUid: payment.imp_uid,
-    merchantUid: payment.merchant_uid,
+    impUid: payment.impUid,
+    merchantUid: payment.merchantUid,
     amount: payment.amount,
-    cancelledAmount: payment.cancel_amount,
+    cancelledAmount: payment.cancelledAmount,
     currency: payment.currency,
     status: payment.status,
     disposition,
@@ -35,24 +35,24 @@ export function recordOf(
 }
 
 function dispositionOf(
-  payment: Payment,
+  payment: PortOnePayment,
   order: IamportOrder | null,
   decision: Decision,
 ): [PaymentDisposition, string] {
   if (neverHeldMoney(payment)) {
     const waiting =
-      payment.status === 'ready' && payment.pay_method === 'vbank';
+      payment.status === 'ready' && payment.virtualAccount !== null;
     return waiting
       ? ['awaiting_deposit', decision.reason]
       : ['no_money', decision.reason];
   }
   if (heldAmount(payment) === 0) return ['refunded', decision.reason];
   // The amounts say money is held but the word says cancelled: a person must look.
-  if (payment.status === 'cancelled' && payment.cancel_amount === 0)
+  if (payment.status === 'cancelled' && payment.cancelledAmount === 0)
     return ['flagged', 'iamport says cancelled, but no amount was refunded'];
   const settles =
     order !== null &&
-    order.impUid === payment.imp_uid &&
+    order.impUid === payment.impUid &&
     SETTLING_STATUSES.has(order.status);
   return settles
     ? ['settles_order', decision.reason]

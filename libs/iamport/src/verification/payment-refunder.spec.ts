@@ -7,10 +7,11 @@ import {
 } from '../client/iamport.errors.js';
 import type { CancelPaymentRequest, Payment } from '../client/iamport.types.js';
 import { PaymentRefunder } from './payment-refunder.js';
-import { PAID_AT, paidPayment } from './payment.fixtures.js';
+import { iamportPayment, PAID_AT } from './payment.fixtures.js';
+import type { PortOnePayment } from './portone-payment.js';
 
 function payment(overrides: Partial<Payment> = {}): Payment {
-  return paidPayment({ imp_uid: 'imp_1', ...overrides });
+  return iamportPayment({ imp_uid: 'imp_1', ...overrides });
 }
 
 /**
@@ -124,9 +125,10 @@ describe('PaymentRefunder', () => {
     ]);
     expect(result).toEqual({
       payment: expect.objectContaining({
+        api: 'v1',
         status: 'cancelled',
-        cancel_amount: 100,
-      }) as Payment,
+        cancelledAmount: 100,
+      }) as PortOnePayment,
       amount: 100,
       refusal: null,
     });
@@ -146,7 +148,7 @@ describe('PaymentRefunder', () => {
       reason: 'duplicate payment',
     });
     expect(result.amount).toBe(6000);
-    expect(result.payment.cancel_amount).toBe(10_000);
+    expect(result.payment.cancelledAmount).toBe(10_000);
   });
 
   it('reports nothing refunded, and no refusal, when someone else already refunded it all', async () => {
@@ -166,7 +168,9 @@ describe('PaymentRefunder', () => {
       reason: 'duplicate payment',
     });
     expect(result).toEqual({
-      payment: expect.objectContaining({ cancel_amount: 10_000 }) as Payment,
+      payment: expect.objectContaining({
+        cancelledAmount: 10_000,
+      }) as PortOnePayment,
       amount: 0,
       refusal: null,
     });
@@ -187,8 +191,8 @@ describe('PaymentRefunder', () => {
     expect(result).toEqual({
       payment: expect.objectContaining({
         status: 'paid',
-        cancel_amount: 0,
-      }) as Payment,
+        cancelledAmount: 0,
+      }) as PortOnePayment,
       amount: 0,
       refusal: 'refund account required',
     });

@@ -1,13 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { IamportClient } from '../client/iamport.client.js';
 import { IamportResponseError } from '../client/iamport.errors.js';
-import type { Payment } from '../client/iamport.types.js';
 import { countRefund } from '../observability/iamport-telemetry.js';
 import type { Refund } from './decision.js';
+import { fromIamport } from './iamport-payment.adapter.js';
+import type { PortOnePayment } from './portone-payment.js';
 
 export interface RefundResult {
-  /** The payment after the attempt, as iamport answered it. */
-  payment: Payment;
+  /** The payment after the attempt, as PortOne answered it. */
+  payment: PortOnePayment;
   /** What this call refunded; 0 when someone else already had. */
   amount: number;
   /** iamport's reason when it refused and money is still left; null otherwise. */
@@ -41,7 +42,11 @@ export class PaymentRefunder {
       );
       // Stryker disable next-line all: telemetry, proved by observability/iamport-telemetry.spec.ts
       countRefund('made');
-      return { payment, amount: refund.amount, refusal: null };
+      return {
+        payment: fromIamport(payment),
+        amount: refund.amount,
+        refusal: null,
+      };
     } catch (error) {
       if (!(error instanceof IamportResponseError)) throw error;
       const payment = await this.client.getPayment(refund.impUid, {
@@ -50,7 +55,7 @@ export class PaymentRefunder {
       if (payment.amount - payment.cancel_amount <= 0) {
         // Stryker disable next-line all: telemetry, proved by observability/iamport-telemetry.spec.ts
         countRefund('already_refunded');
-        return { payment, amount: 0, refusal: null };
+        return { payment: fromIamport(payment), amount: 0, refusal: null };
       }
       const refusal = error.iamportMessage ?? 'refund refused';
       // Stryker disable next-line all: telemetry, proved by observability/iamport-telemetry.spec.ts
@@ -58,7 +63,7 @@ export class PaymentRefunder {
       this.logger.error(
         `iamport refused to refund ${refund.impUid} (${refund.reason}): ${refusal}`,
       );
-      return { payment, amount: 0, refusal };
+      return { payment: fromIamport(payment), amount: 0, refusal };
     }
   }
 }

@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Payment } from '../client/iamport.types.js';
 import { IamportEventDelivery } from '../events/iamport-event-delivery.js';
 import {
   countTransition,
@@ -24,7 +23,8 @@ import type { Decision } from './decision.js';
 import { FreshLookups } from './fresh-lookup.js';
 import { isBehind } from './payment-facts.js';
 import { recordOf, sameRecord } from './payment-record.js';
-import type { PaymentApi, PaymentGateway } from './payment-gateway.js';
+import type { PaymentGateway } from './payment-gateway.js';
+import type { PaymentApi, PortOnePayment } from './portone-payment.js';
 import type { VerificationPolicy } from './verification-outcome.js';
 import type {
   VerificationRequest,
@@ -60,7 +60,7 @@ interface Settled {
  */
 export abstract class PaymentVerificationCore {
   private readonly logger = new Logger('PaymentVerification');
-  private readonly lookups = new FreshLookups<Payment | null>();
+  private readonly lookups = new FreshLookups<PortOnePayment | null>();
 
   protected constructor(
     private readonly gateway: PaymentGateway,
@@ -77,12 +77,13 @@ export abstract class PaymentVerificationCore {
   }
 
   /**
-   * The second half of `verify`, for a payment already fetched from iamport
-   * (reconciliation looks payments up in lists). Never pass a payment that did
-   * not come from iamport's API.
+   * The second half of `verify`, for a payment already fetched from PortOne
+   * (reconciliation looks payments up in lists), through its API's adapter
+   * (`fromIamport`, `fromPortOneV2`). Never pass a payment that did not come
+   * from PortOne's API.
    */
   settle(
-    fetched: Payment,
+    fetched: PortOnePayment,
     request: { merchantUid?: string | null; source: VerificationSource },
     /** When the verification began (`performance.now()`), for the log line; default now. */
     startedAt = performance.now(),
@@ -91,8 +92,8 @@ export abstract class PaymentVerificationCore {
       // Stryker disable next-line all: telemetry, proved by observability/iamport-telemetry.spec.ts
       {
         source: request.source,
-        impUid: fetched.imp_uid,
-        merchantUid: fetched.merchant_uid,
+        impUid: fetched.impUid,
+        merchantUid: fetched.merchantUid,
       },
       () => this.settleOnce(fetched, request, startedAt),
     );
@@ -120,7 +121,7 @@ export abstract class PaymentVerificationCore {
   }
 
   private async settleOnce(
-    fetched: Payment,
+    fetched: PortOnePayment,
     request: { merchantUid?: string | null; source: VerificationSource },
     startedAt: number,
   ): Promise<Settled> {
@@ -136,12 +137,12 @@ export abstract class PaymentVerificationCore {
         const newer = await this.lookup(this.gateway.lookupKeyOf(payment));
         if (newer === null)
           throw new Error(
-            `iamport no longer answers for ${payment.imp_uid}, recorded as ${stored.status}: nothing decided`,
+            `PortOne no longer answers for ${payment.impUid}, recorded as ${stored.status}: nothing decided`,
           );
         payment = newer;
         continue;
       }
-      const decideOn = (current: Payment) =>
+      const decideOn = (current: PortOnePayment) =>
         decide({
           order,
           payment: current,
@@ -173,8 +174,8 @@ export abstract class PaymentVerificationCore {
         transition === null && refundedFor ? refundedFor : decision;
       const result: VerificationResult = {
         outcome: reported.outcome,
-        merchantUid: payment.merchant_uid,
-        impUid: payment.imp_uid,
+        merchantUid: payment.merchantUid,
+        impUid: payment.impUid,
         order: after,
         payment,
         changed: transition !== null || refundedAmount > 0,
@@ -205,7 +206,7 @@ export abstract class PaymentVerificationCore {
         if (transition && event) {
           // One line per settled payment at the default level: ids, outcome and source, never a secret.
           this.logger.log(
-            `${after!.merchantUid}: ${decision.outcome} (${order!.status} → ${after!.status}) by ${payment.imp_uid}, from the ${request.source}, in ${Math.round(performance.now() - startedAt)} ms`,
+            `${after!.merchantUid}: ${decision.outcome} (${order!.status} → ${after!.status}) by ${payment.impUid}, from the ${request.source}, in ${Math.round(performance.now() - startedAt)} ms`,
           );
           await this.delivery.deliver(event);
         }
@@ -215,7 +216,7 @@ export abstract class PaymentVerificationCore {
       // Another instance wrote the order or the record between our read and our write: decide again.
     }
     throw new Error(
-      `order ${payment.merchant_uid} kept changing during verification of ${payment.imp_uid}`,
+      `order ${payment.merchantUid} kept changing during verification of ${payment.impUid}`,
     );
   }
 
@@ -234,19 +235,19 @@ export abstract class PaymentVerificationCore {
    * matches loosely is not trusted), and the payment's record.
    */
   private async read(
-    payment: Payment,
+    payment: PortOnePayment,
   ): Promise<{ order: IamportOrder | null; stored: PaymentRecord | null }> {
     const [order, stored] = this.orders.findOrderAndRecord
       ? await this.orders
-          .findOrderAndRecord(payment.merchant_uid, payment.imp_uid)
+          .findOrderAndRecord(payment.merchantUid, payment.impUid)
           .then((found) => [found.order, found.record] as const)
       : await Promise.all([
-          this.orders.findByMerchantUid(payment.merchant_uid),
-          this.orders.findPaymentRecord(payment.imp_uid),
+          this.orders.findByMerchantUid(payment.merchantUid),
+          this.orders.findPaymentRecord(payment.impUid),
         ]);
     return {
-      order: order && order.merchantUid === payment.merchant_uid ? order : null,
-      stored: stored && stored.impUid === payment.imp_uid ? stored : null,
+      order: order && order.merchantUid === payment.merchantUid ? order : null,
+      stored: stored && stored.impUid === payment.impUid ? stored : null,
     };
   }
 
@@ -254,7 +255,7 @@ export abstract class PaymentVerificationCore {
     impUid,
     merchantUid,
     claimedStatus,
-  }: VerificationRequest): Promise<Payment | null> {
+  }: VerificationRequest): Promise<PortOnePayment | null> {
     const key = this.gateway.lookupKey({ impUid, merchantUid });
     if (key) return this.lookup(key, answersClaim(claimedStatus));
     if (merchantUid) return this.gateway.findByOrder(merchantUid);
@@ -267,8 +268,8 @@ export abstract class PaymentVerificationCore {
    */
   private lookup(
     key: string,
-    answers?: (payment: Payment | null) => boolean,
-  ): Promise<Payment | null> {
+    answers?: (payment: PortOnePayment | null) => boolean,
+  ): Promise<PortOnePayment | null> {
     return this.lookups.lookup(key, () => this.gateway.get(key), answers);
   }
 }
@@ -284,7 +285,7 @@ export abstract class PaymentVerificationCore {
  */
 function answersClaim(
   claimed: string | null | undefined,
-): ((payment: Payment | null) => boolean) | undefined {
+): ((payment: PortOnePayment | null) => boolean) | undefined {
   if (claimed !== 'paid') return undefined;
   return (payment) => payment?.status === 'paid';
 }
@@ -310,7 +311,7 @@ function afterTransition(
 
 function outboxEvent(
   order: IamportOrder,
-  payment: Payment,
+  payment: PortOnePayment,
   transition: OrderTransition,
   source: VerificationSource,
   api: PaymentApi,
@@ -320,7 +321,7 @@ function outboxEvent(
     api,
     type: eventTypeOf(transition.to),
     merchantUid: order.merchantUid,
-    impUid: payment.imp_uid,
+    impUid: payment.impUid,
     order,
     payment,
     transition,

@@ -21,10 +21,11 @@ import type { PaymentRecord } from '../ports/payment-record.js';
 import { PaymentRefunder } from './payment-refunder.js';
 import { PaymentVerificationService } from './payment-verification.service.js';
 import type { ForgeryPolicy } from './verification-outcome.js';
-import { PAID_AT, paidPayment } from './payment.fixtures.js';
+import { fromIamport } from './iamport-payment.adapter.js';
+import { iamportPayment, PAID_AT } from './payment.fixtures.js';
 
 function payment(overrides: Partial<Payment> = {}): Payment {
-  return paidPayment({ imp_uid: 'imp_1', ...overrides });
+  return iamportPayment({ imp_uid: 'imp_1', ...overrides });
 }
 
 function order(overrides: Partial<IamportOrder> = {}): IamportOrder {
@@ -293,7 +294,7 @@ describe('PaymentVerificationService', () => {
         merchantUid: 'order-1',
         impUid: 'imp_1',
         order: order({ status: 'paid', impUid: 'imp_1', version: 4 }),
-        payment: payment(),
+        payment: fromIamport(payment()),
         changed: true,
         refundedAmount: 0,
         refundRefused: null,
@@ -337,7 +338,7 @@ describe('PaymentVerificationService', () => {
         merchantUid: 'order-1',
         impUid: 'imp_1',
         order: order({ status: 'paid', impUid: 'imp_1', version: 4 }),
-        payment: payment(),
+        payment: fromIamport(payment()),
         transition: write.transition,
         source: 'webhook',
       });
@@ -356,7 +357,7 @@ describe('PaymentVerificationService', () => {
       orders.add(order());
       // As if the lookup had taken 5 s: the line says 5 s and a little more, never less.
       await service.settle(
-        payment(),
+        fromIamport(payment()),
         { source: 'webhook' },
         performance.now() - 5000,
       );
@@ -760,7 +761,7 @@ describe('PaymentVerificationService', () => {
         changed: true,
         refundedAmount: 100,
         refundRefused: null,
-        payment: { status: 'cancelled', cancel_amount: 100 },
+        payment: { status: 'cancelled', cancelledAmount: 100 },
         order: { status: 'forgery_cancelled', cancelledAmount: 100 },
       });
       expect(orders.records.get('imp_1')).toMatchObject({
@@ -768,7 +769,7 @@ describe('PaymentVerificationService', () => {
         cancelledAmount: 100,
         disposition: 'refunded',
       });
-      expect(delivered[0].payment.cancel_amount).toBe(100);
+      expect(delivered[0].payment.cancelledAmount).toBe(100);
     });
 
     it('only flags a forgery under the flag policy', async () => {
@@ -1002,7 +1003,7 @@ describe('PaymentVerificationService', () => {
         orders.beforeCommit = null;
         orders.records.set('imp_1', refunded);
       };
-      const result = await service.settle(payment(), {
+      const result = await service.settle(fromIamport(payment()), {
         source: 'reconciliation',
       });
       expect(iamport.cancels).toHaveLength(1);
@@ -1095,13 +1096,13 @@ describe('PaymentVerificationService', () => {
         version: 1,
       });
       // A list answer from before the refund (reconciliation).
-      const result = await service.settle(payment(), {
+      const result = await service.settle(fromIamport(payment()), {
         source: 'reconciliation',
       });
       expect(iamport.lookups).toEqual(['imp_1']);
       expect(result).toMatchObject({
         outcome: 'cancelled',
-        payment: { status: 'cancelled', cancel_amount: 10_000 },
+        payment: { status: 'cancelled', cancelledAmount: 10_000 },
         order: { status: 'cancelled', cancelledAmount: 10_000 },
       });
       expect(orders.order('order-1').status).toBe('cancelled');
@@ -1122,9 +1123,9 @@ describe('PaymentVerificationService', () => {
         version: 1,
       });
       await expect(
-        service.settle(payment(), { source: 'reconciliation' }),
+        service.settle(fromIamport(payment()), { source: 'reconciliation' }),
       ).rejects.toThrow(
-        'iamport no longer answers for imp_1, recorded as cancelled: nothing decided',
+        'PortOne no longer answers for imp_1, recorded as cancelled: nothing decided',
       );
       expect(orders.writes).toEqual([]);
       expect(orders.order('order-1').status).toBe('paid');

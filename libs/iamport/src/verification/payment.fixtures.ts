@@ -1,10 +1,12 @@
 import type { Payment } from '../client/iamport.types.js';
+import { fromIamport } from './iamport-payment.adapter.js';
+import type { PortOnePayment } from './portone-payment.js';
 
 /** For the unit specs only (not part of the package): a payment as iamport answers it. */
 export const PAID_AT = 1_790_000_000;
 
-/** A card payment of 10,000 KRW for `order-1`, paid at `PAID_AT`; `overrides` change any field. */
-export function paidPayment(overrides: Partial<Payment> = {}): Payment {
+/** A V1 card payment of 10,000 KRW for `order-1`, paid at `PAID_AT`; `overrides` change any field. */
+export function iamportPayment(overrides: Partial<Payment> = {}): Payment {
   return {
     imp_uid: 'imp_100000000001',
     merchant_uid: 'order-1',
@@ -28,4 +30,12 @@ export function paidPayment(overrides: Partial<Payment> = {}): Payment {
     cancel_history: null,
     ...overrides,
   } as Payment;
+}
+
+/**
+ * The same payment as the rules see it: through the V1 adapter, so that the
+ * rules' specs speak iamport's words and check the adapter on the way.
+ */
+export function paidPayment(overrides: Partial<Payment> = {}): PortOnePayment {
+  return fromIamport(iamportPayment(overrides));
 }

@@ -1,4 +1,4 @@
-import type { Payment } from '../client/iamport.types.js';
+import type { PortOnePayment } from './portone-payment.js';
 import type { IamportOrder } from '../ports/order.repository.js';
 import type { VerificationOutcome } from './verification-outcome.js';
 
@@ -9,8 +9,8 @@ export interface VerificationResult {
   impUid: string | null;
   /** The order after this verification; null when there is none. */
   order: IamportOrder | null;
-  /** The payment as iamport answered it; null when iamport knows none. */
-  payment: Payment | null;
+  /** The payment as PortOne answered it, through its API's adapter; null when PortOne knows none. */
+  payment: PortOnePayment | null;
   /** Whether this call moved the order or refunded money. A repeat of a settled verification says false. */
   changed: boolean;
   /** What this call refunded (forgery, duplicate payment); 0 when nothing. */
