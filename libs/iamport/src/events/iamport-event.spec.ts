@@ -1,8 +1,10 @@
 import type { OrderTransition } from '../ports/order.repository.js';
 import { fromIamport } from '../verification/iamport-payment.adapter.js';
 import { iamportPayment, PAID_AT } from '../verification/payment.fixtures.js';
+import { ALLOWED_FROM, type TargetStatus } from '../ports/order-status.js';
 import {
   deserializeEvent,
+  eventTypeOf,
   type IamportPaymentEvent,
   serializeEvent,
 } from './iamport-event.js';
@@ -93,5 +95,23 @@ describe('a stored event', () => {
     expect(read.transition.paidAt).toBeNull();
     expect(read.transition.virtualAccount).toBeNull();
     expect(read.payment.paidAt).toBeNull();
+  });
+});
+
+describe('eventTypeOf', () => {
+  it('names the event of every status a transition can reach', () => {
+    const expected: Record<TargetStatus, IamportPaymentEvent['type']> = {
+      paid: 'paid',
+      vbank_issued: 'vbank_issued',
+      failed: 'failed',
+      cancelled: 'cancelled',
+      partially_cancelled: 'cancelled',
+      forgery_cancelled: 'forgery',
+      forgery_flagged: 'forgery',
+    };
+    const targets = Object.keys(ALLOWED_FROM) as TargetStatus[];
+    expect(targets.sort()).toEqual(Object.keys(expected).sort());
+    for (const status of targets)
+      expect(eventTypeOf(status)).toBe(expected[status]);
   });
 });
