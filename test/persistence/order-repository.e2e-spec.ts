@@ -17,7 +17,8 @@ import {
 /**
  * The sample's order port on each database, against the port's contract:
  * `commit` writes the move, the record and the event all or nothing, each a
- * compare-and-set (on PostgreSQL one statement, elsewhere a transaction).
+ * compare-and-set (on PostgreSQL and MariaDB one statement, on SQLite a
+ * transaction).
  */
 describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
   let shop: SampleApp;

@@ -44,10 +44,15 @@ export class HandledEvents {
     try {
       // Insert first, in the work's transaction: the primary key decides. (An UPDATE of the
       // not-yet-existing row first would take a gap lock on InnoDB and deadlock concurrent inserts.)
-      await inTransaction(this.sql.dataSource, async (manager) => {
-        await this.sql.run(journal.sql, journal.values, manager);
-        if (work) await this.sql.run(work.sql, work.values, manager);
-      });
+      if (await this.sql.compoundStatements()) {
+        // MariaDB: both in one statement, all or nothing.
+        const { sql, values } = Sql.atomic(work ? [journal, work] : [journal]);
+        await this.sql.run(sql, values);
+      } else
+        await inTransaction(this.sql.dataSource, async (manager) => {
+          await this.sql.run(journal.sql, journal.values, manager);
+          if (work) await this.sql.run(work.sql, work.values, manager);
+        });
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;

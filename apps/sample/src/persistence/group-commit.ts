@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { BatchWriter } from './batch-writer.js';
 import { Sql, type Statement } from './sql.js';
 
-/** One kind of write that many requests make: how a batch of them becomes one statement. */
+/**
+ * One kind of write that many requests make: how a batch of them becomes one
+ * statement. Kinds must not write the same rows as each other: on PostgreSQL
+ * a batch is one statement, whose sub-statements see one snapshot, so of two
+ * updates of one row only one would stay.
+ */
 export interface WriteKind<Item> {
   statement(items: Item[]): Statement;
 }
@@ -16,9 +21,9 @@ interface Entry {
  * The writes that only record what happened (the notification log's rows,
  * the outbox's delivery marks), gathered across requests: what arrives in
  * the same turn of the event loop becomes one statement per kind, and on
- * PostgreSQL one statement for every kind (data-modifying `WITH`). Each
- * caller's promise settles once the batch is stored; a failed batch fails
- * every caller in it.
+ * PostgreSQL and MariaDB one statement for every kind (data-modifying `WITH`,
+ * a compound statement). Each caller's promise settles once the batch is
+ * stored; a failed batch fails every caller in it.
  */
 @Injectable()
 export class GroupCommit {
@@ -47,6 +52,11 @@ export class GroupCommit {
         `WITH ${statements.map((statement, index) => `w${index} AS (${statement.sql})`).join(', ')} SELECT 1`,
         statements.flatMap((statement) => statement.values),
       );
+      return;
+    }
+    if (statements.length > 1 && (await this.sql.compoundStatements())) {
+      const { sql, values } = Sql.atomic(statements);
+      await this.sql.run(sql, values);
       return;
     }
     for (const statement of statements)

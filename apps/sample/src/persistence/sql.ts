@@ -25,6 +25,26 @@ interface PgClient {
   release(error?: Error): void;
 }
 
+/** What of `mysql2`'s pool (TypeORM's MySQL driver's `pool`) is used here. */
+interface MysqlPool {
+  getConnection(
+    callback: (error: Error | null, connection: MysqlConnection) => void,
+  ): void;
+}
+interface MysqlConnection {
+  query(
+    sql: string,
+    values: unknown[],
+    callback: (error: MysqlError | null, result: unknown) => void,
+  ): void;
+  release(): void;
+  destroy(): void;
+}
+interface MysqlError extends Error {
+  /** The connection is unusable (a lost socket); an error the server answered is not fatal. */
+  fatal?: boolean;
+}
+
 // Named (prepared) statements stay on every connection of the pool: only fixed texts get a name.
 const MOST_PREPARED = 64;
 const MOST_CACHED = 512;
@@ -38,19 +58,66 @@ const MOST_CACHED = 512;
 export class Sql {
   /** On PostgreSQL, several writes can go as one statement (data-modifying `WITH`). */
   readonly postgres: boolean;
+  /** MariaDB or MySQL (TypeORM's `mysql` driver, `mysql2`'s pool). */
+  private readonly mysql: boolean;
   private readonly sqlite: boolean;
+  private blocks: Promise<boolean> | null = null;
   private readonly texts = new Map<string, string>();
   private readonly names = new Map<string, string>();
 
   constructor(readonly dataSource: DataSource) {
     this.postgres = dataSource.options.type === 'postgres';
+    this.mysql =
+      dataSource.options.type === 'mysql' ||
+      dataSource.options.type === 'mariadb';
     this.sqlite = dataSource.options.type === 'better-sqlite3';
   }
 
   /**
+   * Whether several writes can go as one statement here: on MariaDB an
+   * anonymous compound statement (`BEGIN NOT ATOMIC … END`, see `atomic`);
+   * MySQL has none. Asked of the server once.
+   */
+  compoundStatements(): Promise<boolean> {
+    if (!this.mysql) return Promise.resolve(false);
+    this.blocks ??= this.run<{ version: string }>(
+      'SELECT VERSION() AS version',
+      [],
+    ).then(
+      ({ rows }) => /mariadb/i.test(rows[0]?.version ?? ''),
+      (error: unknown) => {
+        this.blocks = null;
+        throw error;
+      },
+    );
+    return this.blocks;
+  }
+
+  /**
+   * MariaDB: `steps` as one statement and one transaction, all or nothing (an
+   * error in any step rolls back every step and reaches the caller as that
+   * error). A step may be a condition such as `Sql.unlessOneRow(…)`.
+   */
+  static atomic(steps: Statement[]): Statement {
+    return {
+      sql: `BEGIN NOT ATOMIC DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END; START TRANSACTION; ${steps.map((step) => `${step.sql};`).join(' ')} COMMIT; END`,
+      values: steps.flatMap((step) => step.values),
+    };
+  }
+
+  /** A step of `atomic`: fails the whole statement with `message` unless the step before wrote exactly one row. */
+  static unlessOneRow(message: string): Statement {
+    return {
+      sql: `IF ROW_COUNT() <> 1 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${message}'; END IF`,
+      values: [],
+    };
+  }
+
+  /**
    * Runs one statement, inside `manager`'s transaction when one is given. On
-   * PostgreSQL a statement outside a transaction goes to `pg`'s pool directly
-   * (TypeORM's query runner costs more CPU than the round trip).
+   * PostgreSQL and MariaDB a statement outside a transaction goes to the
+   * driver's pool directly (TypeORM's query runner costs more CPU than the
+   * round trip).
    */
   async run<Row = Record<string, unknown>>(
     statement: string,
@@ -59,6 +126,8 @@ export class Sql {
   ): Promise<SqlResult<Row>> {
     if (this.postgres && !manager)
       return this.runOnPool<Row>(this.text(statement), values, false);
+    if (this.mysql && !manager)
+      return this.runOnMysqlPool<Row>(statement, values);
     const runner = manager?.queryRunner ?? this.dataSource.createQueryRunner();
     try {
       const result = await runner.query(
@@ -111,6 +180,41 @@ export class Sql {
     } finally {
       client.release(broken as Error | undefined);
     }
+  }
+
+  /** `mysql2`'s text protocol: its `?` are filled in by the client, so a compound statement can take them. */
+  private runOnMysqlPool<Row>(
+    text: string,
+    values: readonly unknown[],
+  ): Promise<SqlResult<Row>> {
+    const pool = (this.dataSource.driver as unknown as { pool: MysqlPool })
+      .pool;
+    return new Promise((resolve, reject) => {
+      pool.getConnection((connectionError, connection) => {
+        if (connectionError) {
+          reject(connectionError);
+          return;
+        }
+        connection.query(text, [...values], (error, result) => {
+          if (error?.fatal) connection.destroy();
+          else connection.release();
+          if (error) {
+            // The same error as through TypeORM, so that callers tell conflicts apart the same way.
+            reject(new QueryFailedError(text, [...values], error));
+            return;
+          }
+          resolve(
+            Array.isArray(result)
+              ? { rows: result as Row[], affected: 0 }
+              : {
+                  rows: [],
+                  affected:
+                    (result as { affectedRows?: number }).affectedRows ?? 0,
+                },
+          );
+        });
+      });
+    });
   }
 
   private nameOf(text: string): string | undefined {

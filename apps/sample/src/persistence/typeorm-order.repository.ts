@@ -38,16 +38,17 @@ interface RecordRow {
 /** Thrown inside the transaction to roll it back: someone wrote first. */
 class LostRace extends Error {}
 
-// PostgreSQL's single-statement commit fails with this text when a compare-and-set found another
-// version: a cast error is the one way a plain statement can abort itself (no function to install).
+// The single-statement commit fails with this text when a compare-and-set found another version:
+// on PostgreSQL a cast error is the one way a plain statement can abort itself (no function to
+// install); MariaDB's compound statement signals it.
 const LOST_RACE = 'iamport: lost race';
 
 /**
  * The module's order port. `commit` writes the order's transition, the
  * payment's record and the outbox event all or nothing, each write a
- * compare-and-set on the version the decision read: on PostgreSQL as one
- * statement (one round trip), elsewhere as a transaction of the same
- * statements.
+ * compare-and-set on the version the decision read: on PostgreSQL and
+ * MariaDB as one statement (one round trip), elsewhere (SQLite, MySQL) as a
+ * transaction of the same statements.
  */
 @Injectable()
 export class TypeOrmOrderRepository implements IamportOrderRepository {
@@ -95,7 +96,9 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
   async commit(write: VerificationWrite): Promise<boolean> {
     try {
       if (this.sql.postgres) return await this.commitAsOneStatement(write);
-      await this.commitInTransaction(write);
+      if (await this.sql.compoundStatements())
+        await this.sql.run(...atomicCommit(write));
+      else await this.commitInTransaction(write);
       return true;
     } catch (error) {
       // A record inserted by someone else first, or a deadlock between two writers: nothing was written.
@@ -172,6 +175,22 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
   }
 }
 
+/**
+ * MariaDB: the writes of `commitInTransaction` as one compound statement. A
+ * compare-and-set that finds another version signals `LOST_RACE`, and a record
+ * inserted by someone else first fails on its key; either rolls back every step.
+ */
+function atomicCommit(write: VerificationWrite): [string, unknown[]] {
+  const steps: Statement[] = [];
+  if (write.transition)
+    steps.push(move(write.transition), Sql.unlessOneRow(LOST_RACE));
+  steps.push(store(write.record));
+  if (write.record.version > 0) steps.push(Sql.unlessOneRow(LOST_RACE));
+  if (write.event) steps.push(enqueue(write.event));
+  const { sql, values } = Sql.atomic(steps);
+  return [sql, values];
+}
+
 /** The order's move: a compare-and-set on the version the decision read. */
 function move(transition: OrderTransition): Statement {
   const account = transition.virtualAccount;
@@ -238,11 +257,13 @@ function enqueue(event: OutboxEvent): Statement {
   };
 }
 
-/** PostgreSQL's answer to the single-statement commit that found another version. */
+/** The single-statement commit's answer when it found another version (PostgreSQL's cast error, MariaDB's signal). */
 function isLostRace(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as
+    { code?: string; errno?: number } | undefined;
   return (
-    error instanceof QueryFailedError &&
-    (error.driverError as { code?: string } | undefined)?.code === '22P02' &&
+    (driverError?.code === '22P02' || driverError?.errno === 1644) &&
     error.message.includes(LOST_RACE)
   );
 }
