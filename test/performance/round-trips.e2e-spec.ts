@@ -1,4 +1,4 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { DATABASE_KINDS, freshDatabase } from '../support/databases.js';
 import {
   type SampleApp,
@@ -11,8 +11,9 @@ import { postWebhook, until } from '../sample/shop.js';
  * counted, not estimated, by a counting wrapper around the driver: on
  * PostgreSQL and MariaDB every query sent on a connection of the pool (`pg`,
  * `mysql2`; transaction control included), whoever sends it (TypeORM's query
- * runners, or the adapters straight to `pg`'s pool); on SQLite, an in-process
- * library with no connection, every statement TypeORM's query runner runs.
+ * runners, or the adapters straight to the pool); on SQLite, an in-process
+ * library with no connection, every statement run on its connection
+ * (TypeORM's or the sample's own, `BEGIN` and `COMMIT` included).
  * Counted twice: until the webhook is answered (the request path), and until
  * everything it caused is written (the handler's journal, the delivery mark,
  * the notification row). The figures are printed for the README; the
@@ -88,29 +89,37 @@ function countPool(
   };
 }
 
-/** Every statement of every TypeORM query runner from now on (better-sqlite3 hands out one runner: counted once). */
-function countRunners(
-  dataSource: DataSource,
-  statements: string[],
-): () => void {
-  const create = dataSource.createQueryRunner.bind(dataSource);
-  const undo = new Map<QueryRunner, () => void>();
-  dataSource.createQueryRunner = ((...args: Parameters<typeof create>) => {
-    const runner = create(...args);
-    if (!undo.has(runner))
-      undo.set(
-        runner,
-        countCalls(
-          runner as unknown as Record<string, unknown>,
-          'query',
-          statements,
-        ),
-      );
-    return runner;
-  }) as typeof dataSource.createQueryRunner;
+/**
+ * Every statement run on better-sqlite3's connection from now on, by TypeORM's
+ * query runner or by the sample directly: each run of a prepared statement
+ * (better-sqlite3's own transactions run their `BEGIN` and `COMMIT` as such).
+ */
+function countSqlite(dataSource: DataSource, statements: string[]): () => void {
+  const connection = (
+    dataSource.driver as unknown as {
+      databaseConnection: Record<string, unknown> & {
+        prepare(sql: string): object;
+      };
+    }
+  ).databaseConnection;
+  const statement = Object.getPrototypeOf(
+    connection.prepare('SELECT 1'),
+  ) as Record<string, unknown>;
+  const undo = ['run', 'all', 'get', 'iterate'].map((method) => {
+    const original = statement[method] as Query;
+    statement[method] = function (
+      this: { source: string },
+      ...args: unknown[]
+    ) {
+      statements.push(this.source.replace(/\s+/g, ' ').trim().slice(0, 80));
+      return original.apply(this, args);
+    };
+    return () => {
+      statement[method] = original;
+    };
+  });
   return () => {
-    dataSource.createQueryRunner = create;
-    for (const restore of undo.values()) restore();
+    for (const restore of undo) restore();
   };
 }
 
@@ -125,7 +134,7 @@ function countRoundTrips(dataSource: DataSource): Counter {
       ? countPool(driver.master, 'connect', statements)
       : dataSource.options.type === 'mysql'
         ? countPool(driver.pool, 'getConnection', statements)
-        : countRunners(dataSource, statements);
+        : countSqlite(dataSource, statements);
   return { statements, stop };
 }
 

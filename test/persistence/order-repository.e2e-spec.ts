@@ -118,6 +118,52 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
     expect(await eventsOf(order.merchantUid)).toBe(1);
   });
 
+  it('rolls back only its own writes when it loses: what other requests write meanwhile stays', async () => {
+    const order = await pendingOrder();
+    const winner = `imp_${randomUUID().slice(0, 12)}`;
+    expect(
+      await orders.commit({
+        transition: paid(order, winner),
+        record: record(order, winner),
+        event: event(order, winner),
+      }),
+    ).toBe(true);
+    const productId = await shop.productId({
+      name: `counter ${randomUUID()}`,
+      amount: 1000,
+      currency: 'KRW',
+    });
+    // Decisions made on the order as it was before the winner's move, each losing its race, while
+    // other requests write: on SQLite, one connection per process serves all of them.
+    const losers = Array.from({ length: 20 }, () => {
+      const impUid = `imp_${randomUUID().slice(0, 12)}`;
+      return orders.commit({
+        transition: paid(order, impUid),
+        record: record(order, impUid),
+        event: event(order, impUid),
+      });
+    });
+    // Spread over the microtasks in which the losers are between their statements (a transaction
+    // on SQLite runs within one turn of the event loop: only promise chains can fall inside it).
+    const others = Array.from({ length: 20 }, async (_, index) => {
+      for (let hop = 0; hop < index * 3; hop++) await Promise.resolve();
+      return sql.run('UPDATE products SET price = price + 1 WHERE id = ?', [
+        productId,
+      ]);
+    });
+    const [lost] = await Promise.all([
+      Promise.all(losers),
+      Promise.all(others),
+    ]);
+    expect(lost).toEqual(Array.from({ length: 20 }, () => false));
+    const { rows } = await sql.run<{ price: number | string }>(
+      'SELECT price FROM products WHERE id = ?',
+      [productId],
+    );
+    expect(Number(rows[0]?.price)).toBe(1020);
+    expect(await eventsOf(order.merchantUid)).toBe(1);
+  });
+
   it('stores PortOne V2 keys: a 64-character transactionId, and a 200-character paymentId of an unknown order', async () => {
     const order = await pendingOrder();
     const transactionId = `tx-${'7'.repeat(61)}`;

@@ -45,6 +45,16 @@ interface MysqlError extends Error {
   fatal?: boolean;
 }
 
+/** What of better-sqlite3's connection (TypeORM's driver's `databaseConnection`) is used here. */
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+interface SqliteStatement {
+  readonly reader: boolean;
+  all(...values: unknown[]): unknown[];
+  run(...values: unknown[]): { changes: number };
+}
+
 // Named (prepared) statements stay on every connection of the pool: only fixed texts get a name.
 const MOST_PREPARED = 64;
 const MOST_CACHED = 512;
@@ -60,8 +70,10 @@ export class Sql {
   readonly postgres: boolean;
   /** MariaDB or MySQL (TypeORM's `mysql` driver, `mysql2`'s pool). */
   private readonly mysql: boolean;
-  private readonly sqlite: boolean;
+  /** On SQLite, several writes can go as one synchronous transaction (`runSync`, `inSyncTransaction`). */
+  readonly sqlite: boolean;
   private blocks: Promise<boolean> | null = null;
+  private readonly sqliteStatements = new Map<string, SqliteStatement>();
   private readonly texts = new Map<string, string>();
   private readonly names = new Map<string, string>();
 
@@ -182,6 +194,39 @@ export class Sql {
     }
   }
 
+  /**
+   * SQLite: one statement, run now, synchronously (inside `inSyncTransaction`'s
+   * work). Errors are TypeORM's `QueryFailedError`, as through its query runner.
+   */
+  runSync<Row = Record<string, unknown>>(
+    statement: string,
+    values: readonly unknown[],
+  ): SqlResult<Row> {
+    const parameters = values.map((value) => this.value(value));
+    try {
+      const prepared = this.sqliteStatement(statement);
+      if (prepared.reader)
+        return { rows: prepared.all(...parameters) as Row[], affected: 0 };
+      return { rows: [], affected: prepared.run(...parameters).changes };
+    } catch (error) {
+      throw new QueryFailedError(statement, parameters, error as Error);
+    }
+  }
+
+  private sqliteStatement(statement: string): SqliteStatement {
+    let prepared = this.sqliteStatements.get(statement);
+    if (prepared === undefined) {
+      prepared = (
+        this.dataSource.driver as unknown as {
+          databaseConnection: SqliteConnection;
+        }
+      ).databaseConnection.prepare(statement);
+      if (this.sqliteStatements.size < MOST_CACHED)
+        this.sqliteStatements.set(statement, prepared);
+    }
+    return prepared;
+  }
+
   /** `mysql2`'s text protocol: its `?` are filled in by the client, so a compound statement can take them. */
   private runOnMysqlPool<Row>(
     text: string,
@@ -247,6 +292,8 @@ export class Sql {
   private value(value: unknown): unknown {
     if (this.sqlite && value instanceof Date)
       return DateUtils.mixedDateToUtcDatetimeString(value);
+    // better-sqlite3 cannot bind booleans (TypeORM's query runner turns them into 0 and 1 too).
+    if (this.sqlite && typeof value === 'boolean') return value ? 1 : 0;
     return value;
   }
 }

@@ -11,7 +11,7 @@ import type {
 import { type EntityManager, QueryFailedError } from 'typeorm';
 import { isDeadlock, isUniqueViolation } from './database-errors.js';
 import { Sql, type Statement } from './sql.js';
-import { inTransaction } from './transactions.js';
+import { inSyncTransaction, inTransaction } from './transactions.js';
 
 interface OrderRow {
   merchant_uid: string;
@@ -47,8 +47,8 @@ const LOST_RACE = 'iamport: lost race';
  * The module's order port. `commit` writes the order's transition, the
  * payment's record and the outbox event all or nothing, each write a
  * compare-and-set on the version the decision read: on PostgreSQL and
- * MariaDB as one statement (one round trip), elsewhere (SQLite, MySQL) as a
- * transaction of the same statements.
+ * MariaDB as one statement (one round trip), on SQLite as one synchronous
+ * transaction of the same statements, on MySQL as a transaction of them.
  */
 @Injectable()
 export class TypeOrmOrderRepository implements IamportOrderRepository {
@@ -96,7 +96,8 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
   async commit(write: VerificationWrite): Promise<boolean> {
     try {
       if (this.sql.postgres) return await this.commitAsOneStatement(write);
-      if (await this.sql.compoundStatements())
+      if (this.sql.sqlite) await this.commitSynchronously(write);
+      else if (await this.sql.compoundStatements())
         await this.sql.run(...atomicCommit(write));
       else await this.commitInTransaction(write);
       return true;
@@ -113,6 +114,19 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
     }
   }
 
+  /** SQLite: the statements of `commitInTransaction`, as one synchronous transaction. */
+  private commitSynchronously(write: VerificationWrite): Promise<void> {
+    return inSyncTransaction(this.sql.dataSource, () => {
+      const run = ({ sql, values }: Statement) => this.sql.runSync(sql, values);
+      if (write.transition && run(move(write.transition)).affected !== 1)
+        throw new LostRace();
+      const { affected } = run(store(write.record));
+      if (write.record.version > 0 && affected !== 1) throw new LostRace();
+      if (write.event) run(enqueue(write.event));
+    });
+  }
+
+  /** MySQL: the statements as a transaction of several round trips. */
   private async commitInTransaction(write: VerificationWrite): Promise<void> {
     await inTransaction(this.sql.dataSource, async (manager) => {
       if (write.transition) {
