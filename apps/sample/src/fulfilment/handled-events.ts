@@ -2,10 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { IamportPaymentEvent } from 'nestjs-iamport';
 import { isUniqueViolation } from '../persistence/database-errors.js';
 import { Sql, type Statement } from '../persistence/sql.js';
-import {
-  inSyncTransaction,
-  inTransaction,
-} from '../persistence/transactions.js';
 
 const JOURNAL =
   'INSERT INTO handled_events (event_id, handler, merchant_uid, type, deliveries, handled_at) VALUES (?, ?, ?, ?, 1, ?)';
@@ -40,6 +36,7 @@ export class HandledEvents {
     return first;
   }
 
+  /** Elsewhere than on PostgreSQL: the journal row and the work, all or nothing. */
   private async inTransaction(
     journal: Statement,
     work: Statement | null,
@@ -47,21 +44,7 @@ export class HandledEvents {
     try {
       // Insert first, in the work's transaction: the primary key decides. (An UPDATE of the
       // not-yet-existing row first would take a gap lock on InnoDB and deadlock concurrent inserts.)
-      if (this.sql.sqlite)
-        // SQLite: both in one synchronous transaction, which no other request's statement can enter.
-        await inSyncTransaction(this.sql.dataSource, () => {
-          this.sql.runSync(journal.sql, journal.values);
-          if (work) this.sql.runSync(work.sql, work.values);
-        });
-      else if (await this.sql.compoundStatements()) {
-        // MariaDB: both in one statement, all or nothing.
-        const { sql, values } = Sql.atomic(work ? [journal, work] : [journal]);
-        await this.sql.run(sql, values);
-      } else
-        await inTransaction(this.sql.dataSource, async (manager) => {
-          await this.sql.run(journal.sql, journal.values, manager);
-          if (work) await this.sql.run(work.sql, work.values, manager);
-        });
+      await this.sql.writeAtomically(work ? [journal, work] : [journal]);
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;

@@ -1,11 +1,28 @@
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils.js';
+import {
+  inSyncTransaction,
+  inTransaction,
+  sqliteConnection,
+  type SqliteStatement,
+} from './transactions.js';
 
 /** One statement and its values, to run alone or to compose into a larger one. */
 export interface Statement {
   sql: string;
   values: unknown[];
 }
+
+/** A statement of `writeAtomically`: with `oneRow`, the whole write fails unless it wrote exactly one row. */
+export interface Step extends Statement {
+  oneRow?: boolean;
+}
+
+/** `writeAtomically` met a `oneRow` step that did not write exactly one row: nothing was written. */
+export class NotOneRow extends Error {}
+
+// What MariaDB's compound statement signals for a `oneRow` step that wrote another number of rows.
+const NOT_ONE_ROW = 'sample: a step did not write exactly one row';
 
 export interface SqlResult<Row> {
   rows: Row[];
@@ -45,16 +62,6 @@ interface MysqlError extends Error {
   fatal?: boolean;
 }
 
-/** What of better-sqlite3's connection (TypeORM's driver's `databaseConnection`) is used here. */
-interface SqliteConnection {
-  prepare(sql: string): SqliteStatement;
-}
-interface SqliteStatement {
-  readonly reader: boolean;
-  all(...values: unknown[]): unknown[];
-  run(...values: unknown[]): { changes: number };
-}
-
 // Named (prepared) statements stay on every connection of the pool: only fixed texts get a name.
 const MOST_PREPARED = 64;
 const MOST_CACHED = 512;
@@ -70,8 +77,7 @@ export class Sql {
   readonly postgres: boolean;
   /** MariaDB or MySQL (TypeORM's `mysql` driver, `mysql2`'s pool). */
   private readonly mysql: boolean;
-  /** On SQLite, several writes can go as one synchronous transaction (`runSync`, `inSyncTransaction`). */
-  readonly sqlite: boolean;
+  private readonly sqlite: boolean;
   private blocks: Promise<boolean> | null = null;
   private readonly sqliteStatements = new Map<string, SqliteStatement>();
   private readonly texts = new Map<string, string>();
@@ -106,22 +112,52 @@ export class Sql {
   }
 
   /**
-   * MariaDB: `steps` as one statement and one transaction, all or nothing (an
-   * error in any step rolls back every step and reaches the caller as that
-   * error). A step may be a condition such as `Sql.unlessOneRow(…)`.
+   * `steps` all or nothing, in one transaction: on MariaDB one compound
+   * statement (one round trip), on SQLite one synchronous transaction, on
+   * MySQL a transaction of one round trip per step. (On PostgreSQL callers
+   * compose a data-modifying `WITH` of their own.) Throws `NotOneRow` for a
+   * `oneRow` step that wrote another number of rows, and any other error (a
+   * duplicate key) as the database reports it; either way nothing is written.
    */
-  static atomic(steps: Statement[]): Statement {
-    return {
-      sql: `BEGIN NOT ATOMIC DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END; START TRANSACTION; ${steps.map((step) => `${step.sql};`).join(' ')} COMMIT; END`,
-      values: steps.flatMap((step) => step.values),
+  async writeAtomically(steps: Step[]): Promise<void> {
+    const oneRow = (step: Step, affected: number) => {
+      if (step.oneRow && affected !== 1) throw new NotOneRow();
     };
+    if (this.sqlite) {
+      await inSyncTransaction(this.dataSource, () => {
+        for (const step of steps)
+          oneRow(step, this.runSync(step.sql, step.values).affected);
+      });
+      return;
+    }
+    if (await this.compoundStatements()) {
+      const { sql, values } = Sql.atomic(steps);
+      await this.run(sql, values).catch((error: unknown) => {
+        throw isNotOneRowSignal(error) ? new NotOneRow() : error;
+      });
+      return;
+    }
+    await inTransaction(this.dataSource, async (manager) => {
+      for (const step of steps)
+        oneRow(step, (await this.run(step.sql, step.values, manager)).affected);
+    });
   }
 
-  /** A step of `atomic`: fails the whole statement with `message` unless the step before wrote exactly one row. */
-  static unlessOneRow(message: string): Statement {
+  /**
+   * MariaDB: `steps` as one statement and one transaction, all or nothing (an
+   * error in any step rolls back every step and reaches the caller as that
+   * error; a `oneRow` step that wrote another number of rows signals
+   * `NOT_ONE_ROW`).
+   */
+  static atomic(steps: Step[]): Statement {
+    const body = steps.map((step) =>
+      step.oneRow
+        ? `${step.sql}; IF ROW_COUNT() <> 1 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${NOT_ONE_ROW}'; END IF;`
+        : `${step.sql};`,
+    );
     return {
-      sql: `IF ROW_COUNT() <> 1 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${message}'; END IF`,
-      values: [],
+      sql: `BEGIN NOT ATOMIC DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END; START TRANSACTION; ${body.join(' ')} COMMIT; END`,
+      values: steps.flatMap((step) => step.values),
     };
   }
 
@@ -198,7 +234,7 @@ export class Sql {
    * SQLite: one statement, run now, synchronously (inside `inSyncTransaction`'s
    * work). Errors are TypeORM's `QueryFailedError`, as through its query runner.
    */
-  runSync<Row = Record<string, unknown>>(
+  private runSync<Row = Record<string, unknown>>(
     statement: string,
     values: readonly unknown[],
   ): SqlResult<Row> {
@@ -216,11 +252,7 @@ export class Sql {
   private sqliteStatement(statement: string): SqliteStatement {
     let prepared = this.sqliteStatements.get(statement);
     if (prepared === undefined) {
-      prepared = (
-        this.dataSource.driver as unknown as {
-          databaseConnection: SqliteConnection;
-        }
-      ).databaseConnection.prepare(statement);
+      prepared = sqliteConnection(this.dataSource).prepare(statement);
       if (this.sqliteStatements.size < MOST_CACHED)
         this.sqliteStatements.set(statement, prepared);
     }
@@ -296,4 +328,13 @@ export class Sql {
     if (this.sqlite && typeof value === 'boolean') return value ? 1 : 0;
     return value;
   }
+}
+
+/** MariaDB's answer to a compound statement of `atomic` whose `oneRow` step wrote another number of rows. */
+function isNotOneRowSignal(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    (error.driverError as { errno?: number } | undefined)?.errno === 1644 &&
+    error.message.includes(NOT_ONE_ROW)
+  );
 }

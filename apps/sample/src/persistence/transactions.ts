@@ -3,10 +3,23 @@ import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel.js';
 
 const queues = new WeakMap<DataSource, Promise<unknown>>();
 
-/** What of better-sqlite3's connection (TypeORM's driver's `databaseConnection`) is used here. */
+/** What of better-sqlite3's connection (TypeORM's driver's `databaseConnection`) the sample uses. */
 interface SqliteConnection {
   readonly inTransaction: boolean;
+  prepare(sql: string): SqliteStatement;
   transaction<T>(work: () => T): { immediate(): T };
+}
+export interface SqliteStatement {
+  readonly reader: boolean;
+  all(...values: unknown[]): unknown[];
+  run(...values: unknown[]): { changes: number };
+}
+
+/** The process's one better-sqlite3 connection, which TypeORM holds. */
+export function sqliteConnection(dataSource: DataSource): SqliteConnection {
+  return (
+    dataSource.driver as unknown as { databaseConnection: SqliteConnection }
+  ).databaseConnection;
 }
 
 // A transaction of another flow still open after this many turns of the event loop is stuck.
@@ -46,9 +59,7 @@ export function inSyncTransaction<T>(
   dataSource: DataSource,
   work: () => T,
 ): Promise<T> {
-  const connection = (
-    dataSource.driver as unknown as { databaseConnection: SqliteConnection }
-  ).databaseConnection;
+  const connection = sqliteConnection(dataSource);
   return queued(dataSource, async () => {
     for (let turn = 0; connection.inTransaction; turn++) {
       if (turn >= MOST_TURNS)

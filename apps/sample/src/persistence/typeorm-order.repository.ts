@@ -8,10 +8,9 @@ import type {
   PaymentRecord,
   VerificationWrite,
 } from 'nestjs-iamport';
-import { type EntityManager, QueryFailedError } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
 import { isDeadlock, isUniqueViolation } from './database-errors.js';
-import { Sql, type Statement } from './sql.js';
-import { inSyncTransaction, inTransaction } from './transactions.js';
+import { NotOneRow, Sql, type Statement, type Step } from './sql.js';
 
 interface OrderRow {
   merchant_uid: string;
@@ -35,12 +34,8 @@ interface RecordRow {
   version: number | string;
 }
 
-/** Thrown inside the transaction to roll it back: someone wrote first. */
-class LostRace extends Error {}
-
-// The single-statement commit fails with this text when a compare-and-set found another version:
-// on PostgreSQL a cast error is the one way a plain statement can abort itself (no function to
-// install); MariaDB's compound statement signals it.
+// PostgreSQL's single-statement commit fails with this text when a compare-and-set found another
+// version: a cast error is the one way a plain statement can abort itself (no function to install).
 const LOST_RACE = 'iamport: lost race';
 
 /**
@@ -96,15 +91,13 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
   async commit(write: VerificationWrite): Promise<boolean> {
     try {
       if (this.sql.postgres) return await this.commitAsOneStatement(write);
-      if (this.sql.sqlite) await this.commitSynchronously(write);
-      else if (await this.sql.compoundStatements())
-        await this.sql.run(...atomicCommit(write));
-      else await this.commitInTransaction(write);
+      await this.sql.writeAtomically(steps(write));
       return true;
     } catch (error) {
-      // A record inserted by someone else first, or a deadlock between two writers: nothing was written.
+      // A compare-and-set that found another version, a record inserted by someone else first, or
+      // a deadlock between two writers: nothing was written.
       if (
-        error instanceof LostRace ||
+        error instanceof NotOneRow ||
         isLostRace(error) ||
         isUniqueViolation(error) ||
         isDeadlock(error)
@@ -112,31 +105,6 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
         return false;
       throw error;
     }
-  }
-
-  /** SQLite: the statements of `commitInTransaction`, as one synchronous transaction. */
-  private commitSynchronously(write: VerificationWrite): Promise<void> {
-    return inSyncTransaction(this.sql.dataSource, () => {
-      const run = ({ sql, values }: Statement) => this.sql.runSync(sql, values);
-      if (write.transition && run(move(write.transition)).affected !== 1)
-        throw new LostRace();
-      const { affected } = run(store(write.record));
-      if (write.record.version > 0 && affected !== 1) throw new LostRace();
-      if (write.event) run(enqueue(write.event));
-    });
-  }
-
-  /** MySQL: the statements as a transaction of several round trips. */
-  private async commitInTransaction(write: VerificationWrite): Promise<void> {
-    await inTransaction(this.sql.dataSource, async (manager) => {
-      if (write.transition) {
-        const { affected } = await this.run(move(write.transition), manager);
-        if (affected !== 1) throw new LostRace();
-      }
-      const { affected } = await this.run(store(write.record), manager);
-      if (write.record.version > 0 && affected !== 1) throw new LostRace();
-      if (write.event) await this.run(enqueue(write.event), manager);
-    });
   }
 
   /**
@@ -183,26 +151,19 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
     );
     return Number(rows[0]?.written) === 1;
   }
-
-  private run(statement: Statement, manager: EntityManager) {
-    return this.sql.run(statement.sql, statement.values, manager);
-  }
 }
 
 /**
- * MariaDB: the writes of `commitInTransaction` as one compound statement. A
- * compare-and-set that finds another version signals `LOST_RACE`, and a record
- * inserted by someone else first fails on its key; either rolls back every step.
+ * The writes of a commit elsewhere than on PostgreSQL, for `writeAtomically`:
+ * the order's move and an update of the record must each find the version the
+ * decision read.
  */
-function atomicCommit(write: VerificationWrite): [string, unknown[]] {
-  const steps: Statement[] = [];
-  if (write.transition)
-    steps.push(move(write.transition), Sql.unlessOneRow(LOST_RACE));
-  steps.push(store(write.record));
-  if (write.record.version > 0) steps.push(Sql.unlessOneRow(LOST_RACE));
-  if (write.event) steps.push(enqueue(write.event));
-  const { sql, values } = Sql.atomic(steps);
-  return [sql, values];
+function steps(write: VerificationWrite): Step[] {
+  const all: Step[] = [];
+  if (write.transition) all.push({ ...move(write.transition), oneRow: true });
+  all.push({ ...store(write.record), oneRow: write.record.version > 0 });
+  if (write.event) all.push(enqueue(write.event));
+  return all;
 }
 
 /** The order's move: a compare-and-set on the version the decision read. */
@@ -271,13 +232,11 @@ function enqueue(event: OutboxEvent): Statement {
   };
 }
 
-/** The single-statement commit's answer when it found another version (PostgreSQL's cast error, MariaDB's signal). */
+/** PostgreSQL's answer to the single-statement commit that found another version. */
 function isLostRace(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const driverError = error.driverError as
-    { code?: string; errno?: number } | undefined;
   return (
-    (driverError?.code === '22P02' || driverError?.errno === 1644) &&
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: string } | undefined)?.code === '22P02' &&
     error.message.includes(LOST_RACE)
   );
 }
