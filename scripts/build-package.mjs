@@ -10,11 +10,8 @@
 //   bin/              nestjs-iamport-simulator, the simulator's command
 //
 // No source maps (the sources do not ship), JSDoc kept in the declarations,
-// no spec or fixture files. The ES build type-checks the sources; the CommonJS
-// build re-emits the same sources without checking them again (`noCheck`):
-// under CommonJS resolution axios's two declaration files (index.d.ts for
-// import, index.d.cts for require) meet in @nestjs/axios's ESM-only typings and
-// would fail a check that the ES build already passed.
+// no spec or fixture files. Both builds type-check the sources, each under its
+// own module resolution.
 //
 // Usage: node scripts/build-package.mjs [--pack [destination-dir]]
 //   --pack   also runs `npm pack` into destination-dir (default dist/) and

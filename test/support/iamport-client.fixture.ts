@@ -52,7 +52,7 @@ const noOrders: IamportOrderRepository = {
 
 /** A real IamportModule talking to the simulator over HTTP, with fast retries for tests. */
 export async function createClient(
-  simulator: SimulatorControl,
+  simulator: Pick<SimulatorControl, 'impKey' | 'impSecret' | 'url'>,
   options: Partial<IamportModuleOptions> = {},
 ): Promise<ClientFixture> {
   const logger = new CapturingLogger();

@@ -1,4 +1,3 @@
-import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { IamportClient } from './client/iamport.client.js';
@@ -40,7 +39,7 @@ import {
  * `IamportModule.forRoot({...})` or `IamportModule.forRootAsync({ useFactory, inject, imports })`.
  */
 @Module({
-  imports: [HttpModule, DiscoveryModule],
+  imports: [DiscoveryModule],
   providers: [
     {
       provide: IAMPORT_OPTIONS,

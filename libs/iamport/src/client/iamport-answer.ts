@@ -94,7 +94,7 @@ function parseEnvelope(text: string): IamportEnvelope<unknown> | null {
   };
 }
 
-/** Maps a failure without an answer. Only the error code is kept: an axios error carries headers and body. */
+/** Maps a failure without an answer: its kind and error code only. */
 export function toTransportError(
   call: AnsweredCall,
   error: unknown,

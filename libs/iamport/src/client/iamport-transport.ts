@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type { AxiosInstance } from 'axios';
 import type { ResolvedIamportOptions } from '../iamport.options.js';
 import {
   type CallObservation,
@@ -7,6 +6,7 @@ import {
 } from '../observability/iamport-telemetry.js';
 import { AccessTokenCache } from './access-token.js';
 import { withRetries } from './backoff.js';
+import type { HttpExchange } from './http-exchange.js';
 import {
   type AnsweredCall,
   readAnswer,
@@ -39,7 +39,7 @@ export class IamportTransport {
   private readonly tokens: AccessTokenCache;
 
   constructor(
-    private readonly axios: AxiosInstance,
+    private readonly http: HttpExchange,
     private readonly options: ResolvedIamportOptions,
   ) {
     this.tokens = new AccessTokenCache(
@@ -130,25 +130,16 @@ export class IamportTransport {
     const query = call.query?.toString();
     seen.httpStatus = null;
     try {
-      const response = await this.axios.request<string>({
+      const answer = await this.http.send({
         method: call.method,
-        url: `${this.options.apiBaseUrl}${call.path}${query ? `?${query}` : ''}`,
-        data: call.body ? JSON.stringify(call.body) : undefined,
+        path: `${call.path}${query ? `?${query}` : ''}`,
         headers,
-        timeout: this.options.timeoutMs,
-        // axios's timeout is an idle timeout; the signal also bounds an answer that trickles in.
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-        responseType: 'text',
-        transformResponse: (data: unknown) => data,
-        validateStatus: () => true,
-        maxRedirects: 0,
-        maxContentLength: MAX_ANSWER_BYTES,
+        body: call.body ? JSON.stringify(call.body) : undefined,
+        timeoutMs: this.options.timeoutMs,
+        maxAnswerBytes: MAX_ANSWER_BYTES,
       });
-      seen.httpStatus = response.status;
-      return {
-        httpStatus: response.status,
-        text: typeof response.data === 'string' ? response.data : '',
-      };
+      seen.httpStatus = answer.status;
+      return { httpStatus: answer.status, text: answer.text };
     } catch (error) {
       throw toTransportError(call, error, this.options.timeoutMs);
     }

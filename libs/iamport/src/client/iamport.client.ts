@@ -1,8 +1,8 @@
-import { HttpService } from '@nestjs/axios';
 import { required, segment } from './request-parts.js';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { ResolvedIamportOptions } from '../iamport.options.js';
 import { IAMPORT_OPTIONS } from '../iamport.tokens.js';
+import { HttpExchange } from './http-exchange.js';
 import { IamportTransport } from './iamport-transport.js';
 import { IamportNotFoundError } from './iamport.errors.js';
 import type {
@@ -54,14 +54,20 @@ export const MAX_IDS_PER_BATCH = 100;
  * failed, how, and whether a retry could help.
  */
 @Injectable()
-export class IamportClient {
+export class IamportClient implements OnApplicationShutdown {
+  private readonly http: HttpExchange;
   private readonly transport: IamportTransport;
 
   constructor(
-    http: HttpService,
     @Inject(IAMPORT_OPTIONS) private readonly options: ResolvedIamportOptions,
   ) {
-    this.transport = new IamportTransport(http.axiosRef, options);
+    this.http = new HttpExchange(options.apiBaseUrl);
+    this.transport = new IamportTransport(this.http, options);
+  }
+
+  /** Closes the keep-alive connections to iamport once the app shuts down. */
+  onApplicationShutdown(): Promise<void> {
+    return this.http.close();
   }
 
   /**

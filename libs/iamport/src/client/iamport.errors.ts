@@ -25,8 +25,8 @@ export interface IamportErrorDetails {
 
 /**
  * Base of every error the client throws. It carries only what is safe to log:
- * never the secret, the token, request headers or bodies (an axios error would
- * carry all of them, so none is ever attached as `cause`).
+ * never the secret, the token, request headers or bodies (no HTTP client error
+ * is ever attached as `cause`: it could carry them).
  */
 export class IamportError extends Error implements IamportErrorDetails {
   readonly operation: IamportOperation;

@@ -140,7 +140,7 @@ function bounded(value: unknown): string | null {
     : value;
 }
 
-/** Maps a failure without an answer. Only the error code is kept: an axios error carries headers and bodies. */
+/** Maps a failure without an answer: its kind and error code only. */
 export function toTransportError(
   call: AnsweredCall,
   error: unknown,

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import type { AxiosInstance } from 'axios';
 import { withRetries } from '../../client/backoff.js';
+import type { HttpExchange } from '../../client/http-exchange.js';
 import {
   type CallObservation,
   observeCall,
@@ -45,7 +45,7 @@ export class PortOneV2Transport {
   private readonly logger = new Logger('PortOneV2Client');
 
   constructor(
-    private readonly axios: AxiosInstance,
+    private readonly http: HttpExchange,
     private readonly settings: PortOneV2CallSettings,
   ) {}
 
@@ -89,25 +89,16 @@ export class PortOneV2Transport {
     const query = call.query?.toString();
     seen.httpStatus = null;
     try {
-      const response = await this.axios.request<string>({
+      const answer = await this.http.send({
         method: call.method,
-        url: `${this.settings.apiBaseUrl}${call.path}${query ? `?${query}` : ''}`,
-        data: call.body ? JSON.stringify(call.body) : undefined,
+        path: `${call.path}${query ? `?${query}` : ''}`,
         headers,
-        timeout: timeoutMs,
-        // axios's timeout is an idle timeout; the signal also bounds an answer that trickles in.
-        signal: AbortSignal.timeout(timeoutMs),
-        responseType: 'text',
-        transformResponse: (data: unknown) => data,
-        validateStatus: () => true,
-        maxRedirects: 0,
-        maxContentLength: maxAnswerBytes,
+        body: call.body ? JSON.stringify(call.body) : undefined,
+        timeoutMs,
+        maxAnswerBytes,
       });
-      seen.httpStatus = response.status;
-      return {
-        httpStatus: response.status,
-        text: typeof response.data === 'string' ? response.data : '',
-      };
+      seen.httpStatus = answer.status;
+      return { httpStatus: answer.status, text: answer.text };
     } catch (error) {
       throw toTransportError(call, error, { timeoutMs, maxAnswerBytes });
     }

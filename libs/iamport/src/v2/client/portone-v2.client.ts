@@ -1,4 +1,6 @@
-import axios, { type AxiosInstance } from 'axios';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import type { Dispatcher } from 'undici';
+import { HttpExchange } from '../../client/http-exchange.js';
 import { required, segment } from '../../client/request-parts.js';
 import { randomUUID } from 'node:crypto';
 import {
@@ -71,17 +73,25 @@ export const MAX_LISTED_PAYMENTS = 60_000;
  * to the checked answer or throws a `PortOneV2Error` that says which call
  * failed, how, and whether a retry could help.
  */
-export class PortOneV2Client {
+export class PortOneV2Client implements OnApplicationShutdown {
+  private readonly http: HttpExchange;
   private readonly transport: PortOneV2Transport;
 
+  /** `dispatcher`: undici's, for a proxy or TLS settings of your own; by default one that honours `HTTP(S)_PROXY`. */
   constructor(
     private readonly settings: PortOneV2ClientSettings,
-    http: AxiosInstance = axios.create(),
+    dispatcher?: Dispatcher,
   ) {
-    this.transport = new PortOneV2Transport(http, {
+    this.http = new HttpExchange(settings.apiBaseUrl, dispatcher);
+    this.transport = new PortOneV2Transport(this.http, {
       ...settings,
       maxAnswerBytes: settings.maxAnswerBytes ?? MAX_ANSWER_BYTES,
     });
+  }
+
+  /** Closes the keep-alive connections to PortOne (the module calls it when the app shuts down). */
+  onApplicationShutdown(): Promise<void> {
+    return this.http.close();
   }
 
   /** `GET /payments/{paymentId}`; throws `PortOneV2NotFoundError` for an unknown paymentId. */

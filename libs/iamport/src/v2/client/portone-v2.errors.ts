@@ -17,7 +17,7 @@ export interface PortOneV2ErrorDetails {
 /**
  * Base of every error the V2 client throws. It carries only what is safe to
  * log: never the API secret, the Authorization header, or a request or answer
- * body (an axios error carries all of them, so none is ever attached as `cause`).
+ * body (no HTTP client error is ever attached as `cause`: it could carry them).
  */
 export class PortOneV2Error extends Error implements PortOneV2ErrorDetails {
   readonly operation: PortOneV2Operation;
