@@ -285,4 +285,35 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
       await orders.findOrderAndRecord(order.merchantUid.toUpperCase(), impUid),
     ).toMatchObject({ order: null });
   });
+
+  it('answers reads asked at the same moment each with its own order and record', async () => {
+    // On PostgreSQL and MariaDB these go as one statement; a mix-up would show here.
+    const asked = await Promise.all(
+      Array.from({ length: 12 }, async (_, index) => {
+        const order = await pendingOrder();
+        const impUid = `imp_${randomUUID().slice(0, 12)}`;
+        if (index % 3 === 0)
+          await orders.commit({
+            transition: null,
+            record: record(order, impUid),
+            event: null,
+          });
+        return { order, impUid, recorded: index % 3 === 0, index };
+      }),
+    );
+    const answers = await Promise.all(
+      asked.map(({ order, impUid, index }) =>
+        index % 4 === 1
+          ? orders.findOrderAndRecord(`${order.merchantUid}_none`, impUid)
+          : orders.findOrderAndRecord(order.merchantUid, impUid),
+      ),
+    );
+    answers.forEach((answer, position) => {
+      const { order, impUid, recorded, index } = asked[position]!;
+      expect(answer).toEqual({
+        order: index % 4 === 1 ? null : order,
+        record: recorded ? { ...record(order, impUid), version: 1 } : null,
+      });
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BatchWriter } from './batch-writer.js';
+import { Batch } from './batch.js';
 import { Sql, type Statement } from './sql.js';
 
 /**
@@ -27,9 +27,7 @@ interface Entry {
  */
 @Injectable()
 export class GroupCommit {
-  private readonly writer = new BatchWriter<Entry>((entries) =>
-    this.write(entries),
-  );
+  private readonly writer = new Batch<Entry>((entries) => this.write(entries));
 
   constructor(private readonly sql: Sql) {}
 

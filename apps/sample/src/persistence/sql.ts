@@ -91,6 +91,11 @@ export class Sql {
     this.sqlite = dataSource.options.type === 'better-sqlite3';
   }
 
+  /** SQLite: an in-process library, where a statement costs no round trip. */
+  get inProcess(): boolean {
+    return this.sqlite;
+  }
+
   /**
    * Whether several writes can go as one statement here: on MariaDB an
    * anonymous compound statement (`BEGIN NOT ATOMIC … END`, see `atomic`);

@@ -10,6 +10,7 @@ import type {
 } from 'nestjs-iamport';
 import { QueryFailedError } from 'typeorm';
 import { isDeadlock, isUniqueViolation } from './database-errors.js';
+import { Batch } from './batch.js';
 import { NotOneRow, Sql, type Statement, type Step } from './sql.js';
 
 interface OrderRow {
@@ -47,6 +48,11 @@ const LOST_RACE = 'iamport: lost race';
  */
 @Injectable()
 export class TypeOrmOrderRepository implements IamportOrderRepository {
+  // The reads of concurrent requests, one statement per batch (see findOrderAndRecord).
+  private readonly reads = new Batch<Wanted, Row | undefined>((wanted) =>
+    this.readMany(wanted),
+  );
+
   constructor(private readonly sql: Sql) {}
 
   async findByMerchantUid(merchantUid: string): Promise<IamportOrder | null> {
@@ -67,25 +73,41 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
     return row && row.imp_uid === impUid ? recordOf(row) : null;
   }
 
-  /** Both in one statement, the same on the three databases: each side may be missing. */
+  /**
+   * Both in one statement, each side possibly missing. On PostgreSQL and
+   * MariaDB the reads that requests ask for in the same turn of the event
+   * loop go as one statement (`Batch`): each gets the rows of its own keys,
+   * read after it asked, so nothing is shared between callers but the round
+   * trip. SQLite, in process, reads each at once.
+   */
   async findOrderAndRecord(
     merchantUid: string,
     impUid: string,
   ): Promise<OrderAndRecord> {
-    const { rows } = await this.sql.prepared<Record<string, unknown>>(
-      `SELECT ${prefixed('o', ORDER_COLUMNS)}, ${prefixed('p', RECORD_COLUMNS)}
-       FROM (SELECT 1 AS wanted) AS wanted
-       LEFT JOIN orders o ON o.merchant_uid = ?
-       LEFT JOIN iamport_payments p ON p.imp_uid = ?`,
-      [merchantUid, impUid],
-    );
-    const row = rows[0] ?? {};
-    const order = unprefixed<OrderRow>('o', row);
-    const record = unprefixed<RecordRow>('p', row);
-    return {
-      order: order.merchant_uid === merchantUid ? orderOf(order) : null,
-      record: record.imp_uid === impUid ? recordOf(record) : null,
-    };
+    const wanted = { merchantUid, impUid };
+    const row = this.sql.inProcess
+      ? (await this.sql.prepared(readOne, [merchantUid, impUid])).rows[0]
+      : await this.reads.add(wanted);
+    return orderAndRecordOf(wanted, row ?? {});
+  }
+
+  private async readMany(wanted: Wanted[]): Promise<Array<Row | undefined>> {
+    const { rows } = this.sql.postgres
+      ? // One text for every batch size: one prepared statement.
+        await this.sql.prepared(
+          `SELECT w.i AS wanted, ${BOTH_COLUMNS}
+           FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS w(merchant_uid, imp_uid, i)
+           ${JOINED}`,
+          [wanted.map((w) => w.merchantUid), wanted.map((w) => w.impUid)],
+        )
+      : await this.sql.run(
+          `SELECT w.i AS wanted, ${BOTH_COLUMNS}
+           FROM (${wanted.map((_, index) => `SELECT ${index + 1} AS i, ? AS merchant_uid, ? AS imp_uid`).join(' UNION ALL ')}) AS w
+           ${JOINED}`,
+          wanted.flatMap((w) => [w.merchantUid, w.impUid]),
+        );
+    const byIndex = new Map(rows.map((row) => [Number(row.wanted), row]));
+    return wanted.map((_, index) => byIndex.get(index + 1));
   }
 
   async commit(write: VerificationWrite): Promise<boolean> {
@@ -274,6 +296,33 @@ function orderOf(row: OrderRow): IamportOrder {
 
 export const RECORD_COLUMNS =
   'imp_uid, merchant_uid, amount, cancelled_amount, currency, status, disposition, reason, version';
+
+type Row = Record<string, unknown>;
+
+interface Wanted {
+  merchantUid: string;
+  impUid: string;
+}
+
+const BOTH_COLUMNS = `${prefixed('o', ORDER_COLUMNS)}, ${prefixed('p', RECORD_COLUMNS)}`;
+
+const JOINED = `LEFT JOIN orders o ON o.merchant_uid = w.merchant_uid
+  LEFT JOIN iamport_payments p ON p.imp_uid = w.imp_uid`;
+
+const readOne = `SELECT ${BOTH_COLUMNS}
+  FROM (SELECT 1 AS wanted) AS wanted
+  LEFT JOIN orders o ON o.merchant_uid = ?
+  LEFT JOIN iamport_payments p ON p.imp_uid = ?`;
+
+/** The row's order and record, each only if it is the one wanted (the key compared exactly). */
+function orderAndRecordOf(wanted: Wanted, row: Row): OrderAndRecord {
+  const order = unprefixed<OrderRow>('o', row);
+  const record = unprefixed<RecordRow>('p', row);
+  return {
+    order: order.merchant_uid === wanted.merchantUid ? orderOf(order) : null,
+    record: record.imp_uid === wanted.impUid ? recordOf(record) : null,
+  };
+}
 
 export function recordOf(row: RecordRow): PaymentRecord {
   return {
