@@ -1,0 +1,161 @@
+/**
+ * `npm run bench:http-client [-- --n=20000 --connections=50 --rounds=3]`
+ *
+ * The CPU one iamport lookup costs the app in its HTTP client: the module's
+ * transport before issue 12 (axios, with the options it passed) against the
+ * one after (undici's keep-alive agent, as `HttpExchange` sends). A server in
+ * a process of its own answers `GET /payments/{imp_uid}` with a payment of
+ * the simulator's size; this process sends the requests, `connections` at a
+ * time, and reads its own CPU time (user + system), so the server's work is
+ * not counted. Rounds alternate, to even out a machine that changes speed.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import axios from 'axios';
+import { EnvHttpProxyAgent } from 'undici';
+import { Args } from './lib/args.js';
+import {
+  describeProvenance,
+  fixed,
+  provenance,
+  RESULTS_DIR,
+  table,
+} from './lib/report.js';
+
+const SERVER = `
+const http = require('node:http');
+const body = JSON.stringify({ code: 0, message: null, response: {
+  imp_uid: 'imp_000000000001', merchant_uid: 'order-1', amount: 15000, cancel_amount: 0, currency: 'KRW',
+  status: 'paid', pay_method: 'card', pg_provider: 'html5_inicis', name: '주문 1', buyer_name: '홍길동',
+  paid_at: 1764547200, started_at: 1764547100, failed_at: 0, cancelled_at: 0, receipt_url: 'https://example.com/r',
+  cancel_history: [], custom_data: null, padding: 'x'.repeat(600) } });
+const server = http.createServer((request, response) => {
+  request.resume();
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.end(body);
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+`;
+
+type Send = (index: number) => Promise<string>;
+
+async function main(): Promise<void> {
+  const args = new Args(process.argv.slice(2), ['n', 'connections', 'rounds']);
+  const n = args.number('n', 20_000);
+  const connections = args.number('connections', 50);
+  const rounds = args.number('rounds', 3);
+
+  const server = spawn(process.execPath, ['-e', SERVER], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [first] = (await once(server.stdout!, 'data')) as [Buffer];
+  const origin = `http://127.0.0.1:${first.toString().trim()}`;
+  const headers = {
+    Accept: 'application/json',
+    Authorization: 'Bearer token-of-the-benchmark',
+  };
+
+  const client = axios.create();
+  const viaAxios: Send = async (index) => {
+    const response = await client.request<string>({
+      method: 'GET',
+      url: `${origin}/payments/imp_${index}`,
+      headers,
+      timeout: 5000,
+      signal: AbortSignal.timeout(5000),
+      responseType: 'text',
+      transformResponse: (data: unknown) => data,
+      validateStatus: () => true,
+      maxRedirects: 0,
+      maxContentLength: 16 * 1024 * 1024,
+    });
+    return response.data;
+  };
+  const agent = new EnvHttpProxyAgent();
+  const viaUndici: Send = async (index) => {
+    const response = await agent.request({
+      origin,
+      path: `/payments/imp_${index}`,
+      method: 'GET',
+      headers,
+      signal: AbortSignal.timeout(5000),
+      headersTimeout: 5000,
+      bodyTimeout: 5000,
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.body as AsyncIterable<Buffer>)
+      chunks.push(chunk);
+    return Buffer.concat(chunks).toString('utf8');
+  };
+
+  async function measure(send: Send): Promise<number> {
+    let next = 0;
+    const before = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (next < n) {
+          const text = await send(next++);
+          if (!text.includes('"status":"paid"'))
+            throw new Error('unexpected answer');
+        }
+      }),
+    );
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / n;
+  }
+
+  // Warm both up (JIT, connections), then alternate.
+  await measure(viaAxios);
+  await measure(viaUndici);
+  const results = { axios: [] as number[], undici: [] as number[] };
+  for (let round = 0; round < rounds; round++) {
+    results.axios.push(await measure(viaAxios));
+    results.undici.push(await measure(viaUndici));
+  }
+  server.kill();
+  await agent.close();
+
+  const mean = (values: number[]) =>
+    values.reduce((sum, value) => sum + value, 0) / values.length;
+  const axiosUs = mean(results.axios);
+  const undiciUs = mean(results.undici);
+  const meta = provenance();
+  const report = [
+    '# The HTTP client: CPU per iamport lookup',
+    '',
+    `${describeProvenance(meta)}. \`npm run bench:http-client\`: ${fixed(n)} lookups a round over ${connections} connections, ${rounds} rounds each, alternating; this process's CPU time (user + system) ÷ lookups, the server in a process of its own.`,
+    '',
+    table(
+      ['client', 'CPU µs per lookup, each round', 'mean', '÷ axios'],
+      [
+        [
+          'axios (the module before)',
+          results.axios.map((value) => fixed(value)).join(' / '),
+          fixed(axiosUs),
+          '1.00',
+        ],
+        [
+          'undici (the module now)',
+          results.undici.map((value) => fixed(value)).join(' / '),
+          fixed(undiciUs),
+          fixed(undiciUs / axiosUs, 2),
+        ],
+      ],
+      ['l', 'r', 'r', 'r'],
+    ),
+    '',
+  ].join('\n');
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, 'http-client.md');
+  writeFileSync(file, report);
+  console.log(report);
+  console.log(`written: ${file}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
