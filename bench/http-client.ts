@@ -3,7 +3,7 @@
  *
  * The CPU one iamport lookup costs the app in its HTTP client: the module's
  * transport before issue 12 (axios, with the options it passed) against the
- * one after (undici's keep-alive agent, as `HttpExchange` sends). A server in
+ * two `HttpExchange` uses now (Node's keep-alive agent; undici's behind a proxy). A server in
  * a process of its own answers `GET /payments/{imp_uid}` with a payment of
  * the simulator's size; this process sends the requests, `connections` at a
  * time, and reads its own CPU time (user + system), so the server's work is
@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import axios from 'axios';
 import { EnvHttpProxyAgent } from 'undici';
@@ -91,6 +92,25 @@ async function main(): Promise<void> {
     return Buffer.concat(chunks).toString('utf8');
   };
 
+  const nodeAgent = new HttpAgent({ keepAlive: true });
+  const viaNode: Send = (index) =>
+    new Promise((resolve, reject) => {
+      const outgoing = httpRequest(
+        `${origin}/payments/imp_${index}`,
+        { agent: nodeAgent, headers, signal: AbortSignal.timeout(5000) },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('end', () =>
+            resolve(Buffer.concat(chunks).toString('utf8')),
+          );
+          incoming.on('error', reject);
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end();
+    });
+
   async function measure(send: Send): Promise<number> {
     let next = 0;
     const before = process.cpuUsage();
@@ -110,11 +130,18 @@ async function main(): Promise<void> {
   // Warm both up (JIT, connections), then alternate.
   await measure(viaAxios);
   await measure(viaUndici);
-  const results = { axios: [] as number[], undici: [] as number[] };
+  await measure(viaNode);
+  const results = {
+    axios: [] as number[],
+    undici: [] as number[],
+    node: [] as number[],
+  };
   for (let round = 0; round < rounds; round++) {
     results.axios.push(await measure(viaAxios));
     results.undici.push(await measure(viaUndici));
+    results.node.push(await measure(viaNode));
   }
+  nodeAgent.destroy();
   server.kill();
   await agent.close();
 
@@ -122,6 +149,7 @@ async function main(): Promise<void> {
     values.reduce((sum, value) => sum + value, 0) / values.length;
   const axiosUs = mean(results.axios);
   const undiciUs = mean(results.undici);
+  const nodeUs = mean(results.node);
   const meta = provenance();
   const report = [
     '# The HTTP client: CPU per iamport lookup',
@@ -138,10 +166,16 @@ async function main(): Promise<void> {
           '1.00',
         ],
         [
-          'undici (the module now)',
+          'undici (the module behind a proxy)',
           results.undici.map((value) => fixed(value)).join(' / '),
           fixed(undiciUs),
           fixed(undiciUs / axiosUs, 2),
+        ],
+        [
+          "node:http, keep-alive agent (the module's default)",
+          results.node.map((value) => fixed(value)).join(' / '),
+          fixed(nodeUs),
+          fixed(nodeUs / axiosUs, 2),
         ],
       ],
       ['l', 'r', 'r', 'r'],

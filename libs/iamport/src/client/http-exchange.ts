@@ -1,3 +1,9 @@
+import {
+  Agent as HttpAgent,
+  type IncomingMessage,
+  request as httpRequest,
+} from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { type Dispatcher, EnvHttpProxyAgent } from 'undici';
 
 export interface HttpRequest {
@@ -36,29 +42,55 @@ export class HttpExchangeError extends Error {
 }
 
 /**
- * HTTP to one API, on undici's keep-alive connections: a lookup costs about
- * a quarter of the CPU axios spent on it (`npm run bench:http-client`), and
- * every verified payment makes one. `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` are honoured
- * as axios honoured them. Redirects are not followed.
+ * HTTP to one API on keep-alive connections: Node's own `http`/`https` agent,
+ * or undici's `EnvHttpProxyAgent` when `HTTP_PROXY`/`HTTPS_PROXY` is set (Node
+ * 20's agent knows no proxy; axios honoured them, so this does too, with
+ * `NO_PROXY`) or when a dispatcher is given. Both cost a fraction of the CPU
+ * axios spent on a lookup (`npm run bench:http-client`), and every verified
+ * payment makes one. Node's agent is the default because undici, before it
+ * reuses an idle connection, waits for the next turn of the event loop: on a
+ * busy app that added 5–10 ms to a first webhook at 10 connections (README,
+ * Performance). Redirects are not followed.
  */
 export class HttpExchange {
-  private readonly origin: string;
+  private readonly url: URL;
   private readonly basePath: string;
+  private readonly dispatcher: Dispatcher | null;
+  private readonly agent: HttpAgent | null;
 
-  constructor(
-    baseUrl: string,
-    private readonly dispatcher: Dispatcher = new EnvHttpProxyAgent(),
-  ) {
-    const url = new URL(baseUrl);
-    this.origin = url.origin;
-    this.basePath = url.pathname.replace(/\/+$/, '');
+  constructor(baseUrl: string, dispatcher?: Dispatcher) {
+    this.url = new URL(baseUrl);
+    this.basePath = this.url.pathname.replace(/\/+$/, '');
+    this.dispatcher =
+      dispatcher ?? (proxyConfigured() ? new EnvHttpProxyAgent() : null);
+    this.agent = this.dispatcher
+      ? null
+      : new (this.url.protocol === 'https:' ? HttpsAgent : HttpAgent)({
+          keepAlive: true,
+        });
   }
 
-  async send(request: HttpRequest): Promise<HttpAnswer> {
+  send(request: HttpRequest): Promise<HttpAnswer> {
+    return this.dispatcher
+      ? this.viaUndici(this.dispatcher, request)
+      : this.viaNode(this.agent!, request);
+  }
+
+  /** Closes the idle connections; calls under way finish first. */
+  async close(): Promise<void> {
+    if (this.dispatcher) return this.dispatcher.close();
+    for (const sockets of Object.values(this.agent!.freeSockets))
+      for (const socket of sockets ?? []) socket.destroy();
+  }
+
+  private async viaUndici(
+    dispatcher: Dispatcher,
+    request: HttpRequest,
+  ): Promise<HttpAnswer> {
     const signal = AbortSignal.timeout(request.timeoutMs);
     try {
-      const response = await this.dispatcher.request({
-        origin: this.origin,
+      const response = await dispatcher.request({
+        origin: this.url.origin,
         path: `${this.basePath}${request.path}`,
         method: request.method,
         headers: request.headers,
@@ -74,10 +106,62 @@ export class HttpExchange {
     }
   }
 
-  /** Closes the idle connections; calls under way finish first. */
-  close(): Promise<void> {
-    return this.dispatcher.close();
+  private viaNode(agent: HttpAgent, request: HttpRequest): Promise<HttpAnswer> {
+    const signal = AbortSignal.timeout(request.timeoutMs);
+    const send = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      let tooLarge = false;
+      // The first failure decides; a destroyed request also fails its answer.
+      const fail = (error: unknown) =>
+        reject(
+          tooLarge
+            ? new HttpExchangeError('too_large', undefined)
+            : failureOf(error, signal.aborted),
+        );
+      const outgoing = send(
+        {
+          protocol: this.url.protocol,
+          hostname: this.url.hostname,
+          port: this.url.port,
+          path: `${this.basePath}${request.path}`,
+          method: request.method,
+          headers: request.headers,
+          agent,
+          signal,
+        },
+        (incoming: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          incoming.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size <= request.maxAnswerBytes) return void chunks.push(chunk);
+            tooLarge = true;
+            outgoing.destroy();
+          });
+          incoming.on('end', () => {
+            if (!tooLarge)
+              resolve({
+                status: incoming.statusCode ?? 0,
+                text: Buffer.concat(chunks, size).toString('utf8'),
+              });
+          });
+          incoming.on('error', fail);
+          incoming.on('aborted', () => fail(new Error('aborted')));
+        },
+      );
+      outgoing.on('error', fail);
+      outgoing.on('close', () => {
+        if (tooLarge) fail(null);
+      });
+      outgoing.end(request.body);
+    });
   }
+}
+
+function proxyConfigured(): boolean {
+  return ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'].some(
+    (name) => Boolean(process.env[name]),
+  );
 }
 
 async function readBounded(
