@@ -2,7 +2,12 @@
 // than the limit, one that trickles in past the timeout, one that is not HTTP,
 // and the proxy named by HTTPS_PROXY/HTTP_PROXY. A small server of the test's
 // own plays iamport (and PortOne V2) over real HTTP.
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer as createTlsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   createServer,
   type IncomingMessage,
@@ -182,6 +187,64 @@ describe('the HTTP transport (undici) under answers the simulator does not give'
       expect(api.hits.get('/v2/payments/slow')).toBe(3);
     } finally {
       await v2.onApplicationShutdown();
+    }
+  });
+
+  it('speaks TLS to an https base URL, and refuses a certificate it cannot verify', async () => {
+    // A self-signed certificate made for this test (openssl, as on Debian): the module must not
+    // trust it, and must say why without more than the error's code.
+    const directory = mkdtempSync(join(tmpdir(), 'iamport-tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-keyout',
+        join(directory, 'key.pem'),
+        '-out',
+        join(directory, 'cert.pem'),
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    let reached = 0;
+    const tls = createTlsServer(
+      {
+        key: readFileSync(join(directory, 'key.pem')),
+        cert: readFileSync(join(directory, 'cert.pem')),
+      },
+      (_request, response) => {
+        reached++;
+        response.end('{}');
+      },
+    );
+    tls.listen(0, '127.0.0.1');
+    await once(tls, 'listening');
+    api = await misbehavingApi(() => undefined);
+    try {
+      fixture = await createClient(
+        {
+          ...credentials,
+          url: `https://127.0.0.1:${(tls.address() as AddressInfo).port}`,
+        },
+        { maxRetries: 0 },
+      );
+      const error = await rejectionOf(fixture.client.getPayment('imp_tls'));
+      expect(error).toBeInstanceOf(IamportNetworkError);
+      expect(error.message).toMatch(
+        /connection failed \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/,
+      );
+      expect(reached).toBe(0);
+    } finally {
+      tls.close();
     }
   });
 
