@@ -4,17 +4,25 @@ import {
   request as httpRequest,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
 import { type Dispatcher, EnvHttpProxyAgent } from 'undici';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT';
-  /** Path and query, already encoded, appended to the base URL's path. */
+  /** Path, its parameters already encoded, appended to the base URL's path. */
   path: string;
+  query?: URLSearchParams;
   headers: Record<string, string>;
-  body?: string;
+  /** Sent as JSON (with its Content-Type). */
+  json?: object;
   /** Bounds the whole exchange: connecting, the headers and the last byte of the body. */
   timeoutMs: number;
   maxAnswerBytes: number;
+}
+
+/** The request as sent: the full path with its query, the body encoded. */
+interface WireRequest extends Omit<HttpRequest, 'query' | 'json'> {
+  body: string | undefined;
 }
 
 export interface HttpAnswer {
@@ -71,9 +79,18 @@ export class HttpExchange {
   }
 
   send(request: HttpRequest): Promise<HttpAnswer> {
+    const query = request.query?.toString();
+    const wire: WireRequest = {
+      ...request,
+      path: `${this.basePath}${request.path}${query ? `?${query}` : ''}`,
+      headers: request.json
+        ? { ...request.headers, 'Content-Type': 'application/json' }
+        : request.headers,
+      body: request.json ? JSON.stringify(request.json) : undefined,
+    };
     return this.dispatcher
-      ? this.viaUndici(this.dispatcher, request)
-      : this.viaNode(this.agent!, request);
+      ? this.viaUndici(this.dispatcher, wire)
+      : this.viaNode(this.agent!, wire);
   }
 
   /** Closes the idle connections; calls under way finish first. */
@@ -85,13 +102,13 @@ export class HttpExchange {
 
   private async viaUndici(
     dispatcher: Dispatcher,
-    request: HttpRequest,
+    request: WireRequest,
   ): Promise<HttpAnswer> {
     const signal = AbortSignal.timeout(request.timeoutMs);
     try {
       const response = await dispatcher.request({
         origin: this.url.origin,
-        path: `${this.basePath}${request.path}`,
+        path: request.path,
         method: request.method,
         headers: request.headers,
         body: request.body,
@@ -106,55 +123,35 @@ export class HttpExchange {
     }
   }
 
-  private viaNode(agent: HttpAgent, request: HttpRequest): Promise<HttpAnswer> {
+  private async viaNode(
+    agent: HttpAgent,
+    request: WireRequest,
+  ): Promise<HttpAnswer> {
     const signal = AbortSignal.timeout(request.timeoutMs);
     const send = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      let tooLarge = false;
-      // The first failure decides; a destroyed request also fails its answer.
-      const fail = (error: unknown) =>
-        reject(
-          tooLarge
-            ? new HttpExchangeError('too_large', undefined)
-            : failureOf(error, signal.aborted),
-        );
-      const outgoing = send(
-        {
-          protocol: this.url.protocol,
-          hostname: this.url.hostname,
-          port: this.url.port,
-          path: `${this.basePath}${request.path}`,
-          method: request.method,
-          headers: request.headers,
-          agent,
-          signal,
-        },
-        (incoming: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          incoming.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size <= request.maxAnswerBytes) return void chunks.push(chunk);
-            tooLarge = true;
-            outgoing.destroy();
-          });
-          incoming.on('end', () => {
-            if (!tooLarge)
-              resolve({
-                status: incoming.statusCode ?? 0,
-                text: Buffer.concat(chunks, size).toString('utf8'),
-              });
-          });
-          incoming.on('error', fail);
-          incoming.on('aborted', () => fail(new Error('aborted')));
-        },
+    try {
+      const incoming = await new Promise<IncomingMessage>((resolve, reject) =>
+        send(
+          {
+            protocol: this.url.protocol,
+            hostname: this.url.hostname,
+            port: this.url.port,
+            path: request.path,
+            method: request.method,
+            headers: request.headers,
+            agent,
+            signal,
+          },
+          resolve,
+        )
+          .on('error', reject)
+          .end(request.body),
       );
-      outgoing.on('error', fail);
-      outgoing.on('close', () => {
-        if (tooLarge) fail(null);
-      });
-      outgoing.end(request.body);
-    });
+      const text = await readBounded(incoming, request.maxAnswerBytes);
+      return { status: incoming.statusCode ?? 0, text };
+    } catch (error) {
+      throw failureOf(error, signal.aborted);
+    }
   }
 }
 
@@ -164,10 +161,8 @@ function proxyConfigured(): boolean {
   );
 }
 
-async function readBounded(
-  body: Dispatcher.ResponseData['body'],
-  maxBytes: number,
-): Promise<string> {
+/** The answer's text, refused (and its connection closed) once it passes `maxBytes`. */
+async function readBounded(body: Readable, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {

@@ -126,15 +126,14 @@ export class IamportTransport {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (token !== null) headers.Authorization = `Bearer ${token}`;
     if (this.options.tierCode) headers.Tier = this.options.tierCode;
-    if (call.body) headers['Content-Type'] = 'application/json';
-    const query = call.query?.toString();
     seen.httpStatus = null;
     try {
       const answer = await this.http.send({
         method: call.method,
-        path: `${call.path}${query ? `?${query}` : ''}`,
+        path: call.path,
+        query: call.query,
         headers,
-        body: call.body ? JSON.stringify(call.body) : undefined,
+        json: call.body,
         timeoutMs: this.options.timeoutMs,
         maxAnswerBytes: MAX_ANSWER_BYTES,
       });

@@ -84,16 +84,15 @@ export class PortOneV2Transport {
       Authorization: `PortOne ${this.settings.apiSecret}`,
       'User-Agent': USER_AGENT,
     };
-    if (call.body) headers['Content-Type'] = 'application/json';
     if (call.idempotencyKey) headers['Idempotency-Key'] = call.idempotencyKey;
-    const query = call.query?.toString();
     seen.httpStatus = null;
     try {
       const answer = await this.http.send({
         method: call.method,
-        path: `${call.path}${query ? `?${query}` : ''}`,
+        path: call.path,
+        query: call.query,
         headers,
-        body: call.body ? JSON.stringify(call.body) : undefined,
+        json: call.body,
         timeoutMs,
         maxAnswerBytes,
       });
