@@ -9,9 +9,11 @@ import { postWebhook, until } from '../sample/shop.js';
 /**
  * Database round trips of a first webhook (a paid payment nobody has seen),
  * counted, not estimated, by a counting wrapper around the driver: on
- * PostgreSQL and MariaDB every query sent on a connection of the pool (`pg`,
- * `mysql2`; transaction control included), whoever sends it (TypeORM's query
- * runners, or the adapters straight to the pool); on SQLite, an in-process
+ * PostgreSQL every query sent on a connection of the pool (`pg`; transaction
+ * control included), on MariaDB every command packet written on one
+ * (`mysql2`: a query, and a prepared statement's prepare and execute each),
+ * whoever sends it (TypeORM's query runners, or the adapters straight to the
+ * pool); on SQLite, an in-process
  * library with no connection, every statement run on its connection
  * (TypeORM's or the sample's own, `BEGIN` and `COMMIT` included).
  * Counted twice: until the webhook is answered (the request path), and until
@@ -28,21 +30,38 @@ interface Counter {
 
 type Query = (...args: unknown[]) => unknown;
 
-/** Wraps `owner[method]` (a query function) to record the text of each call; returns the undo. */
+/** The text of `pg`'s `query(text | config, …)`. */
+function queryText(_connection: unknown, [first]: unknown[]): string {
+  return typeof first === 'string'
+    ? first
+    : ((first as { text?: string }).text ?? '');
+}
+
+/** What `mysql2`'s connection is writing a packet for: its command in flight. */
+function commandText(connection: unknown): string {
+  const command = (
+    connection as {
+      _command?: {
+        sql?: string;
+        query?: string;
+        constructor: { name: string };
+      };
+    }
+  )._command;
+  const kind = command?.constructor.name ?? 'packet';
+  return `${kind}: ${command?.sql ?? command?.query ?? ''}`;
+}
+
+/** Wraps `owner[method]` to record what each call sends; returns the undo. */
 function countCalls(
   owner: Record<string, unknown>,
   method: string,
   statements: string[],
+  describe: (owner: unknown, args: unknown[]) => string,
 ): () => void {
   const original = owner[method] as Query;
   owner[method] = function (this: unknown, ...args: unknown[]) {
-    const [first] = args;
-    const text =
-      typeof first === 'string'
-        ? first
-        : ((first as { text?: string; sql?: string }).text ??
-          (first as { sql?: string }).sql ??
-          '');
+    const text = describe(this, args);
     statements.push(text.replace(/\s+/g, ' ').trim().slice(0, 80));
     return original.apply(this, args);
   };
@@ -51,18 +70,29 @@ function countCalls(
   };
 }
 
-/** Every query of every connection the pool hands out from now on (`pg`: connect; `mysql2`: getConnection). */
+/**
+ * Every query of every connection the pool hands out from now on (`pg`:
+ * connect, then each query; `mysql2`: getConnection, then each command
+ * packet).
+ */
 function countPool(
   pool: Record<string, unknown>,
   acquire: 'connect' | 'getConnection',
   statements: string[],
 ): () => void {
+  const [sent, describe] =
+    acquire === 'connect' ? ['query', queryText] : ['writePacket', commandText];
   const undo = new Map<object, () => void>();
   const counted = (connection: unknown) => {
     if (connection && !undo.has(connection as object))
       undo.set(
         connection as object,
-        countCalls(connection as Record<string, unknown>, 'query', statements),
+        countCalls(
+          connection as Record<string, unknown>,
+          sent,
+          statements,
+          describe,
+        ),
       );
   };
   const original = pool[acquire] as Query;

@@ -54,6 +54,12 @@ interface MysqlConnection {
     values: unknown[],
     callback: (error: MysqlError | null, result: unknown) => void,
   ): void;
+  /** A prepared statement, kept by `mysql2` on the connection under its text. */
+  execute(
+    sql: string,
+    values: unknown[],
+    callback: (error: MysqlError | null, result: unknown) => void,
+  ): void;
   release(): void;
   destroy(): void;
 }
@@ -137,9 +143,14 @@ export class Sql {
     }
     if (await this.compoundStatements()) {
       const { sql, values } = Sql.atomic(steps);
-      await this.run(sql, values).catch((error: unknown) => {
-        throw isNotOneRowSignal(error) ? new NotOneRow() : error;
-      });
+      // A commit has a few shapes only: each is prepared once per connection, and MariaDB then
+      // skips parsing the compound statement for every payment.
+      const prepare = this.nameOf(sql) !== undefined;
+      await this.runOnMysqlPool(sql, values, prepare).catch(
+        (error: unknown) => {
+          throw isNotOneRowSignal(error) ? new NotOneRow() : error;
+        },
+      );
       return;
     }
     await inTransaction(this.dataSource, async (manager) => {
@@ -264,10 +275,15 @@ export class Sql {
     return prepared;
   }
 
-  /** `mysql2`'s text protocol: its `?` are filled in by the client, so a compound statement can take them. */
+  /**
+   * `mysql2`'s text protocol, whose `?` the client fills in; or, with
+   * `prepare`, a prepared statement (MariaDB prepares a compound statement
+   * with its `?` too), where a value cannot be `undefined`.
+   */
   private runOnMysqlPool<Row>(
     text: string,
     values: readonly unknown[],
+    prepare = false,
   ): Promise<SqlResult<Row>> {
     const pool = (this.dataSource.driver as unknown as { pool: MysqlPool })
       .pool;
@@ -277,12 +293,16 @@ export class Sql {
           reject(connectionError);
           return;
         }
-        connection.query(text, [...values], (error, result) => {
+        const bound = prepare
+          ? values.map((value) => value ?? null)
+          : [...values];
+        const send = prepare ? connection.execute : connection.query;
+        send.call(connection, text, bound, (error, result) => {
           if (error?.fatal) connection.destroy();
           else connection.release();
           if (error) {
             // The same error as through TypeORM, so that callers tell conflicts apart the same way.
-            reject(new QueryFailedError(text, [...values], error));
+            reject(new QueryFailedError(text, bound, error));
             return;
           }
           resolve(
