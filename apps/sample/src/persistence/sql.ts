@@ -68,7 +68,8 @@ interface MysqlError extends Error {
   fatal?: boolean;
 }
 
-// Named (prepared) statements stay on every connection of the pool: only fixed texts get a name.
+// Prepared statements stay on every connection of the pool: only the first few texts are prepared
+// (on PostgreSQL by name; `mysql2` keeps them by text).
 const MOST_PREPARED = 64;
 const MOST_CACHED = 512;
 
@@ -143,14 +144,10 @@ export class Sql {
     }
     if (await this.compoundStatements()) {
       const { sql, values } = Sql.atomic(steps);
-      // A commit has a few shapes only: each is prepared once per connection, and MariaDB then
-      // skips parsing the compound statement for every payment.
-      const prepare = this.nameOf(sql) !== undefined;
-      await this.runOnMysqlPool(sql, values, prepare).catch(
-        (error: unknown) => {
-          throw isNotOneRowSignal(error) ? new NotOneRow() : error;
-        },
-      );
+      // A commit has a few shapes only, so MariaDB parses each once per connection.
+      await this.prepared(sql, values).catch((error: unknown) => {
+        throw isNotOneRowSignal(error) ? new NotOneRow() : error;
+      });
       return;
     }
     await inTransaction(this.dataSource, async (manager) => {
@@ -210,16 +207,23 @@ export class Sql {
 
   /**
    * `run` outside a transaction, for a statement whose text is one of a fixed
-   * few: on PostgreSQL a prepared statement, which the server parses once per
-   * connection, not once per payment.
+   * few: on PostgreSQL and MariaDB a prepared statement, which the server
+   * parses once per connection, not once per payment (on MariaDB through
+   * `mysql2`'s binary protocol, whose rows type their values by column).
    */
   prepared<Row = Record<string, unknown>>(
     statement: string,
     values: readonly unknown[],
   ): Promise<SqlResult<Row>> {
-    return this.postgres
-      ? this.runOnPool<Row>(this.text(statement), values, true)
-      : this.run<Row>(statement, values);
+    if (this.postgres)
+      return this.runOnPool<Row>(this.text(statement), values, true);
+    if (this.mysql)
+      return this.runOnMysqlPool<Row>(
+        statement,
+        values,
+        this.nameOf(statement) !== undefined,
+      );
+    return this.run<Row>(statement, values);
   }
 
   private async runOnPool<Row>(
@@ -296,8 +300,7 @@ export class Sql {
         const bound = prepare
           ? values.map((value) => value ?? null)
           : [...values];
-        const send = prepare ? connection.execute : connection.query;
-        send.call(connection, text, bound, (error, result) => {
+        const answered = (error: MysqlError | null, result: unknown) => {
           if (error?.fatal) connection.destroy();
           else connection.release();
           if (error) {
@@ -314,7 +317,9 @@ export class Sql {
                     (result as { affectedRows?: number }).affectedRows ?? 0,
                 },
           );
-        });
+        };
+        if (prepare) connection.execute(text, bound, answered);
+        else connection.query(text, bound, answered);
       });
     });
   }
