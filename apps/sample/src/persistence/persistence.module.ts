@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Sql } from './sql.js';
+import { SqliteCheckpoints } from './sqlite-checkpoints.js';
 import { ENTITIES } from './database-options.js';
 import { GroupCommit } from './group-commit.js';
 import { IamportPorts } from './iamport-ports.js';
@@ -31,7 +32,12 @@ const ADAPTERS = [
       useFactory: (dataSource: DataSource) => new Sql(dataSource),
       inject: [DataSource],
     },
+    {
+      provide: SqliteCheckpoints,
+      useFactory: (dataSource: DataSource) => new SqliteCheckpoints(dataSource),
+      inject: [DataSource],
+    },
   ],
-  exports: [TypeOrmModule, ...ADAPTERS, IamportPorts, Sql],
+  exports: [TypeOrmModule, ...ADAPTERS, IamportPorts, Sql, SqliteCheckpoints],
 })
 export class PersistenceModule {}

@@ -5,7 +5,12 @@ const queues = new WeakMap<DataSource, Promise<unknown>>();
 
 /** What of better-sqlite3's connection (TypeORM's driver's `databaseConnection`) the sample uses. */
 interface SqliteConnection {
+  /** The file, or `:memory:`. */
+  readonly name: string;
+  readonly memory: boolean;
+  readonly open: boolean;
   readonly inTransaction: boolean;
+  pragma(statement: string, options?: { simple?: boolean }): unknown;
   prepare(sql: string): SqliteStatement;
   transaction<T>(work: () => T): { immediate(): T };
 }
