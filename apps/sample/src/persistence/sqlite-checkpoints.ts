@@ -57,8 +57,8 @@ parentPort.on('message', (message) => {
  * own instead of by the commit that happens to fill it. With WAL and
  * `synchronous = NORMAL` that copy is the only fsync, and SQLite runs it inside
  * the committing call: on the shop's one event loop it stalled every request
- * (`npm run bench:sqlite-checkpoints`: a third less of the event loop's time in
- * commits, and the slowest of a thousand commits 1.8 ms instead of 7.9). While
+ * (`npm run bench:sqlite-checkpoints` measures what moving it saves the event
+ * loop: `bench/results/sqlite-checkpoints.md`). While
  * the thread runs the shop's connection checkpoints only a large WAL
  * (`AUTOCHECKPOINT_WITH_THREAD`), and every 1,000 pages again if the thread
  * dies. Crash safety does not change: a checkpoint only copies committed
