@@ -58,9 +58,8 @@ parentPort.on('message', (message) => {
  * `synchronous = NORMAL` that copy is the only fsync, and SQLite runs it inside
  * the committing call: on the shop's one event loop it stalled every request
  * (`npm run bench:sqlite-checkpoints` measures what moving it saves the event
- * loop: `bench/results/sqlite-checkpoints.md`). While
- * the thread runs the shop's connection checkpoints only a large WAL
- * (`AUTOCHECKPOINT_WITH_THREAD`), and every 1,000 pages again if the thread
+ * loop). While the thread runs the shop's connection checkpoints only a large
+ * WAL (`AUTOCHECKPOINT_WITH_THREAD`), and every 1,000 pages again if the thread
  * dies. Crash safety does not change: a checkpoint only copies committed
  * frames, and after a crash SQLite replays the WAL whoever was meant to copy it.
  */
