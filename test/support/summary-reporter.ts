@@ -1,10 +1,14 @@
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { findSecrets } from './secret-check.js';
 
 /**
  * CI reads one plain line, not Vitest's coloured summary:
  * `tests: N passed, M failed`. A test file that fails to load has no tests;
- * it counts as one failure so that it can never pass silently.
+ * it counts as one failure so that it can never pass silently. A test that
+ * never ran because a hook of its suite failed (a `beforeAll` that could not
+ * start what it needs) is reported skipped by Vitest: it counts as failed, and
+ * a file that failed with none of its tests failed (a hook after them threw)
+ * as one failure.
  *
  * It also reads every log line the run's apps printed (`log-sink.ts`) for a
  * secret: a secret in any line is one more failure, reported with the line
@@ -18,14 +22,19 @@ export default class SummaryReporter implements Reporter {
     let passed = 0;
     let failed = unhandledErrors.length;
     for (const testModule of testModules) {
-      let testsInModule = 0;
+      let failedInModule = 0;
       for (const test of testModule.children.allTests()) {
-        testsInModule++;
         const state = test.result().state;
         if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
+        else if (
+          state === 'failed' ||
+          (state === 'skipped' && underFailedSuite(test))
+        )
+          failedInModule++;
       }
-      if (testsInModule === 0 && testModule.state() === 'failed') failed++;
+      if (failedInModule === 0 && testModule.state() === 'failed')
+        failedInModule = 1;
+      failed += failedInModule;
     }
     const directory = process.env.LOG_SINK_DIR;
     if (directory) {
@@ -43,5 +52,15 @@ export default class SummaryReporter implements Reporter {
       );
     }
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed\n`);
+  }
+}
+
+/** Meant to run (not `it.skip` or `it.todo`), and inside a suite or file that failed. */
+function underFailedSuite(test: TestCase): boolean {
+  if (test.options.mode === 'skip' || test.options.mode === 'todo')
+    return false;
+  for (let parent = test.parent; ; parent = parent.parent) {
+    if (parent.state() === 'failed') return true;
+    if (parent.type === 'module') return false;
   }
 }
