@@ -12,7 +12,10 @@ interface SqliteConnection {
   readonly inTransaction: boolean;
   pragma(statement: string, options?: { simple?: boolean }): unknown;
   prepare(sql: string): SqliteStatement;
-  transaction<T>(work: () => T): { immediate(): T };
+  /** Called inside another transaction, the function runs in a savepoint of its own. */
+  transaction<A extends unknown[], T>(
+    work: (...args: A) => T,
+  ): ((...args: A) => T) & { immediate(...args: A): T };
 }
 export interface SqliteStatement {
   readonly reader: boolean;
