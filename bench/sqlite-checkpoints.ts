@@ -18,7 +18,6 @@
  * the sample is bundled, so its module cannot be imported here.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,22 +30,7 @@ import {
   RESULTS_DIR,
   table,
 } from './lib/report.js';
-
-interface Statement {
-  run(...parameters: unknown[]): unknown;
-}
-interface Database {
-  pragma(statement: string): unknown;
-  exec(sql: string): void;
-  prepare(sql: string): Statement;
-  transaction(work: (uid: string) => void): { immediate(uid: string): void };
-  close(): void;
-}
-type DatabaseConstructor = new (file: string) => Database;
-
-const require = createRequire(import.meta.url);
-const driver = require.resolve('better-sqlite3');
-const SQLite = require(driver) as DatabaseConstructor;
+import { openShop, SQLITE_DRIVER as driver } from './lib/sqlite-shop.js';
 
 const CHECKPOINTER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -78,17 +62,7 @@ interface Round {
 async function round(mode: Mode, payments: number): Promise<Round> {
   const directory = mkdtempSync(join(tmpdir(), 'iamport-checkpoints-'));
   const file = join(directory, 'shop.sqlite');
-  const database = new SQLite(file);
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  database.exec(`
-    create table orders (id integer primary key, merchant_uid text unique, status text, amount integer);
-    create table payment_records (id integer primary key, merchant_uid text, body text);
-    create table outbox (id integer primary key, merchant_uid text, body text);
-    create table journal (id integer primary key, merchant_uid text unique);
-    create table stock (id integer primary key, left integer);
-    insert into stock (id, left) values (1, 1000000000);
-  `);
+  const { database, insertOrder, commit, handle } = openShop(file);
   let worker: Worker | undefined;
   if (mode !== 'commit') {
     database.pragma('journal_size_limit = 67108864');
@@ -100,34 +74,6 @@ async function round(mode: Mode, payments: number): Promise<Round> {
       workerData: { driver, file },
     });
   }
-  const body = JSON.stringify({ padding: 'x'.repeat(600) });
-  const insertOrder = database.prepare(
-    "insert into orders (merchant_uid, status, amount) values (?, 'pending', 15000)",
-  );
-  const move = database.prepare(
-    "update orders set status = 'paid' where merchant_uid = ? and status = 'pending'",
-  );
-  const record = database.prepare(
-    'insert into payment_records (merchant_uid, body) values (?, ?)',
-  );
-  const event = database.prepare(
-    'insert into outbox (merchant_uid, body) values (?, ?)',
-  );
-  const journal = database.prepare(
-    'insert into journal (merchant_uid) values (?)',
-  );
-  const work = database.prepare(
-    'update stock set left = left - 1 where id = 1',
-  );
-  const commit = database.transaction((uid: string) => {
-    move.run(uid);
-    record.run(uid, body);
-    event.run(uid, body);
-  });
-  const handle = database.transaction((uid: string) => {
-    journal.run(uid);
-    work.run();
-  });
 
   const times = new Float64Array(payments * 2);
   let inside = 0n;
