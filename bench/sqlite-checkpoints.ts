@@ -7,11 +7,8 @@
  * (`wal_checkpoint(PASSIVE)` every 100 ms from a worker with its own
  * connection, `wal_autocheckpoint = 0`), and by both as the sample's
  * `SqliteCheckpoints` does (the thread, and the commit only past 4,000 pages).
- * The same pragmas as the sample (WAL, `synchronous = NORMAL`); each payment
- * writes what a first webhook writes on SQLite: the order's compare-and-set,
- * its payment record and outbox event in one transaction, the handler's
- * journal and its work in another, one payment a millisecond (a storm's
- * pace). Only the time inside the transactions is counted, on this thread:
+ * Each payment makes the writes of a first webhook (`bench/lib/sqlite-shop.ts`),
+ * one payment a millisecond (a storm's pace). Only the time inside the transactions is counted, on this thread:
  * the worker's time is not the event loop's. Rounds alternate, to even out a
  * machine that changes speed. The thread is the sample's (`CHECKPOINTER` in
  * `apps/sample/src/persistence/sqlite-checkpoints.ts`) without its reports:

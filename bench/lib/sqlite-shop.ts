@@ -15,7 +15,6 @@ export type Transaction = ((uid: string) => void) & {
   immediate(uid: string): void;
 };
 export interface Database {
-  readonly inTransaction: boolean;
   pragma(statement: string): unknown;
   exec(sql: string): void;
   prepare(sql: string): Statement;

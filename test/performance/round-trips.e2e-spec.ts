@@ -5,6 +5,7 @@ import {
   startSampleApp,
 } from '../support/sample-app.fixture.js';
 import { postWebhook, until } from '../sample/shop.js';
+import { countSqliteStatements } from '../support/sqlite-statements.js';
 
 /**
  * Database round trips of a first webhook (a paid payment nobody has seen),
@@ -119,40 +120,6 @@ function countPool(
   };
 }
 
-/**
- * Every statement run on better-sqlite3's connection from now on, by TypeORM's
- * query runner or by the sample directly: each run of a prepared statement
- * (better-sqlite3's own transactions run their `BEGIN` and `COMMIT` as such).
- */
-function countSqlite(dataSource: DataSource, statements: string[]): () => void {
-  const connection = (
-    dataSource.driver as unknown as {
-      databaseConnection: Record<string, unknown> & {
-        prepare(sql: string): object;
-      };
-    }
-  ).databaseConnection;
-  const statement = Object.getPrototypeOf(
-    connection.prepare('SELECT 1'),
-  ) as Record<string, unknown>;
-  const undo = ['run', 'all', 'get', 'iterate'].map((method) => {
-    const original = statement[method] as Query;
-    statement[method] = function (
-      this: { source: string },
-      ...args: unknown[]
-    ) {
-      statements.push(this.source.replace(/\s+/g, ' ').trim().slice(0, 80));
-      return original.apply(this, args);
-    };
-    return () => {
-      statement[method] = original;
-    };
-  });
-  return () => {
-    for (const restore of undo) restore();
-  };
-}
-
 function countRoundTrips(dataSource: DataSource): Counter {
   const statements: string[] = [];
   const driver = dataSource.driver as unknown as Record<
@@ -164,7 +131,7 @@ function countRoundTrips(dataSource: DataSource): Counter {
       ? countPool(driver.master, 'connect', statements)
       : dataSource.options.type === 'mysql'
         ? countPool(driver.pool, 'getConnection', statements)
-        : countSqlite(dataSource, statements);
+        : countSqliteStatements(dataSource, statements);
   return { statements, stop };
 }
 

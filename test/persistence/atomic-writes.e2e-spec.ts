@@ -4,12 +4,12 @@ import {
   Sql,
   type Step,
 } from '../../apps/sample/src/persistence/sql.js';
-import { sqliteConnection } from '../../apps/sample/src/persistence/transactions.js';
 import { DATABASE_KINDS, freshDatabase } from '../support/databases.js';
 import {
   type SampleApp,
   startSampleApp,
 } from '../support/sample-app.fixture.js';
+import { countSqliteStatements } from '../support/sqlite-statements.js';
 
 /**
  * `Sql.writeAtomically`, which the order's compare-and-set and the handler
@@ -140,24 +140,14 @@ describe.each(DATABASE_KINDS)('atomic writes at once on %s', (kind) => {
 
   /** Counts the transactions begun on the app's connection while `work` runs. */
   async function transactionsDuring(work: () => Promise<unknown>) {
-    const connection = sqliteConnection(sql.dataSource) as unknown as {
-      prepare(text: string): object;
-    };
-    const statement = Object.getPrototypeOf(connection.prepare('SELECT 1')) as {
-      run: (...args: unknown[]) => unknown;
-    };
-    const run = statement.run;
-    let begun = 0;
-    statement.run = function (this: { source: string }, ...args: unknown[]) {
-      if (this.source.startsWith('BEGIN')) begun++;
-      return run.apply(this, args);
-    };
+    const statements: string[] = [];
+    const stop = countSqliteStatements(sql.dataSource, statements);
     try {
       await work();
     } finally {
-      statement.run = run;
+      stop();
     }
-    return begun;
+    return statements.filter((text) => text.startsWith('BEGIN')).length;
   }
 
   it('commits the writes of one turn of the event loop together, on SQLite', async () => {
