@@ -78,8 +78,12 @@ describe('SQLite checkpoints off the event loop', () => {
     const pageSize = Number(connection.pragma('page_size', { simple: true }));
     const frame = pageSize + 24;
     await write(shop, 12_000);
-    // 12,000 commits of a page at least: three times the bound if nothing restarted the WAL.
-    expect(statSync(`${file}-wal`).size).toBeLessThanOrEqual(5000 * frame);
+    // 12,000 commits of a page at least: 12,000 frames or more if nothing restarted the WAL (102 MB
+    // when the commit never checkpoints). The commit checkpoints past 4,000 pages, but a commit
+    // whose checkpoint meets the thread's still running skips it (SQLITE_BUSY) and the next one
+    // tries again, so the WAL overruns by what is committed during the thread's checkpoint: on a
+    // slow disk a thousand frames and more (5,039 seen in CI). Twice the threshold allows for that.
+    expect(statSync(`${file}-wal`).size).toBeLessThanOrEqual(8000 * frame);
   });
 
   it('gives checkpointing back to the connection when the thread dies', async () => {
