@@ -1,11 +1,10 @@
-import type { DataSource } from 'typeorm';
 import { DATABASE_KINDS, freshDatabase } from '../support/databases.js';
 import {
   type SampleApp,
   startSampleApp,
 } from '../support/sample-app.fixture.js';
 import { postWebhook, until } from '../sample/shop.js';
-import { countSqliteStatements } from '../support/sqlite-statements.js';
+import { countRoundTrips } from '../support/round-trips.js';
 
 /**
  * Database round trips of a first webhook (a paid payment nobody has seen),
@@ -23,117 +22,6 @@ import { countSqliteStatements } from '../support/sqlite-statements.js';
  * assertions keep them from growing unnoticed (issue 12 asks for at most 4 on
  * PostgreSQL).
  */
-
-interface Counter {
-  statements: string[];
-  stop(): void;
-}
-
-type Query = (...args: unknown[]) => unknown;
-
-/** The text of `pg`'s `query(text | config, …)`. */
-function queryText(_connection: unknown, [first]: unknown[]): string {
-  return typeof first === 'string'
-    ? first
-    : ((first as { text?: string }).text ?? '');
-}
-
-/** What `mysql2`'s connection is writing a packet for: its command in flight. */
-function commandText(connection: unknown): string {
-  const command = (
-    connection as {
-      _command?: {
-        sql?: string;
-        query?: string;
-        constructor: { name: string };
-      };
-    }
-  )._command;
-  const kind = command?.constructor.name ?? 'packet';
-  return `${kind}: ${command?.sql ?? command?.query ?? ''}`;
-}
-
-/** Wraps `owner[method]` to record what each call sends; returns the undo. */
-function countCalls(
-  owner: Record<string, unknown>,
-  method: string,
-  statements: string[],
-  describe: (owner: unknown, args: unknown[]) => string,
-): () => void {
-  const original = owner[method] as Query;
-  owner[method] = function (this: unknown, ...args: unknown[]) {
-    const text = describe(this, args);
-    statements.push(text.replace(/\s+/g, ' ').trim().slice(0, 80));
-    return original.apply(this, args);
-  };
-  return () => {
-    owner[method] = original;
-  };
-}
-
-/**
- * Every query of every connection the pool hands out from now on (`pg`:
- * connect, then each query; `mysql2`: getConnection, then each command
- * packet).
- */
-function countPool(
-  pool: Record<string, unknown>,
-  acquire: 'connect' | 'getConnection',
-  statements: string[],
-): () => void {
-  const [sent, describe] =
-    acquire === 'connect' ? ['query', queryText] : ['writePacket', commandText];
-  const undo = new Map<object, () => void>();
-  const counted = (connection: unknown) => {
-    if (connection && !undo.has(connection as object))
-      undo.set(
-        connection as object,
-        countCalls(
-          connection as Record<string, unknown>,
-          sent,
-          statements,
-          describe,
-        ),
-      );
-  };
-  const original = pool[acquire] as Query;
-  pool[acquire] = function (this: unknown, ...args: unknown[]) {
-    const callback = args[0];
-    if (typeof callback !== 'function')
-      return (original.apply(this, args) as Promise<unknown>).then(
-        (connection) => {
-          counted(connection);
-          return connection;
-        },
-      );
-    return original.call(
-      this,
-      (error: unknown, connection: unknown, ...rest: unknown[]) => {
-        counted(connection);
-        (callback as Query)(error, connection, ...rest);
-      },
-    );
-  };
-  return () => {
-    pool[acquire] = original;
-    for (const restore of undo.values()) restore();
-  };
-}
-
-function countRoundTrips(dataSource: DataSource): Counter {
-  const statements: string[] = [];
-  const driver = dataSource.driver as unknown as Record<
-    string,
-    Record<string, unknown>
-  >;
-  const stop =
-    dataSource.options.type === 'postgres'
-      ? countPool(driver.master, 'connect', statements)
-      : dataSource.options.type === 'mysql'
-        ? countPool(driver.pool, 'getConnection', statements)
-        : countSqliteStatements(dataSource, statements);
-  return { statements, stop };
-}
 
 /** What each database needs for one first webhook (the README's performance section quotes them). */
 const MOST: Record<string, { answered: number; settled: number }> = {

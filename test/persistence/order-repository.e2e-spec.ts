@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { TypeOrmOrderRepository } from '../../apps/sample/src/persistence/typeorm-order.repository.js';
 import { Sql } from '../../apps/sample/src/persistence/sql.js';
 import { DATABASE_KINDS, freshDatabase } from '../support/databases.js';
+import { countRoundTrips } from '../support/round-trips.js';
 import {
   type SampleApp,
   startSampleApp,
@@ -316,4 +317,173 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
       });
     });
   });
+
+  function firstCommit(order: IamportOrder, impUid = newImpUid()) {
+    return {
+      transition: paid(order, impUid),
+      record: record(order, impUid),
+      event: event(order, impUid),
+    };
+  }
+
+  function newImpUid(): string {
+    return `imp_${randomUUID().slice(0, 12)}`;
+  }
+
+  it.each([
+    ['', false],
+    [', and one whose payment was recorded by someone else meanwhile', true],
+  ])(
+    'tells each of the commits asked at the same moment of its own write, winners and losers mixed%s',
+    async (_, withRecordedElsewhere) => {
+      // On PostgreSQL first commits of one turn of the event loop go as one statement, on SQLite
+      // as one transaction: a mix-up of outcomes, or a loser that takes the others down, shows here.
+      const plain = await Promise.all(Array.from({ length: 5 }, pendingOrder));
+      const [stale, contested, recordedElsewhere, deposit] = await Promise.all(
+        Array.from({ length: 4 }, pendingOrder),
+      );
+      const elsewhere = newImpUid();
+      expect(
+        await orders.commit({
+          transition: null,
+          record: record(recordedElsewhere, elsewhere),
+          event: null,
+        }),
+      ).toBe(true);
+      const dueAt = new Date(Date.UTC(2026, 11, 31, 14, 59, 59));
+      const account = newImpUid();
+      const issued: VerificationWrite = {
+        transition: {
+          ...paid(deposit, account),
+          to: 'vbank_issued',
+          paidAt: null,
+          virtualAccount: {
+            bankCode: '004',
+            bankName: 'KB국민은행',
+            accountNumber: '123-456-7890',
+            holder: "O'Brien, {주}",
+            dueAt,
+          },
+          reason: 'a reason, "quoted", with {braces} and \\ backslash',
+        },
+        record: { ...record(deposit, account), status: 'ready' },
+        event: { ...event(deposit, account), type: 'vbank_issued' },
+      };
+      const contenders = [firstCommit(contested), firstCommit(contested)];
+      const counter = countRoundTrips(sql.dataSource);
+      let outcomes: boolean[];
+      try {
+        outcomes = await Promise.all([
+          ...plain.map((order) => orders.commit(firstCommit(order))),
+          orders.commit(firstCommit({ ...stale, version: stale.version + 7 })),
+          ...contenders.map((write) => orders.commit(write)),
+          orders.commit(issued),
+          ...(withRecordedElsewhere
+            ? [orders.commit(firstCommit(recordedElsewhere, elsewhere))]
+            : []),
+        ]);
+      } finally {
+        counter.stop();
+      }
+      expect(outcomes.slice(0, 5)).toEqual([true, true, true, true, true]);
+      expect(outcomes[5]).toBe(false);
+      expect([...outcomes.slice(6, 8)].sort()).toEqual([false, true]);
+      expect(outcomes.slice(8)).toEqual(
+        withRecordedElsewhere ? [true, false] : [true],
+      );
+      if (kind === 'postgres')
+        // One statement for all but the second contender, which goes alone after it; or, when
+        // the shared statement failed on the record written elsewhere, that and each of the ten alone.
+        expect(counter.statements).toHaveLength(withRecordedElsewhere ? 11 : 2);
+
+      for (const order of plain) {
+        expect(
+          (await orders.findByMerchantUid(order.merchantUid))?.status,
+        ).toBe('paid');
+        expect(await eventsOf(order.merchantUid)).toBe(1);
+      }
+      expect(await orders.findByMerchantUid(stale.merchantUid)).toEqual(stale);
+      expect(
+        await orders.findByMerchantUid(recordedElsewhere.merchantUid),
+      ).toEqual(recordedElsewhere);
+      const winner = contenders[outcomes[6] ? 0 : 1].record.impUid;
+      const loser = contenders[outcomes[6] ? 1 : 0].record.impUid;
+      expect(
+        await orders.findByMerchantUid(contested.merchantUid),
+      ).toMatchObject({
+        status: 'paid',
+        impUid: winner,
+        version: contested.version + 1,
+      });
+      expect(await orders.findPaymentRecord(loser)).toBeNull();
+      expect(
+        await Promise.all(
+          [stale, contested, recordedElsewhere].map((order) =>
+            eventsOf(order.merchantUid),
+          ),
+        ),
+      ).toEqual([0, 1, 0]);
+
+      // Every column of the move, the record and the event, as written.
+      const { rows } = await sql.run<Record<string, unknown>>(
+        'SELECT status, imp_uid, paid_at, vbank_code, vbank_name, vbank_num, vbank_holder, vbank_due_at, failure_reason, version FROM orders WHERE merchant_uid = ?',
+        [deposit.merchantUid],
+      );
+      expect(rows[0]).toMatchObject({
+        status: 'vbank_issued',
+        imp_uid: account,
+        paid_at: null,
+        vbank_code: '004',
+        vbank_name: 'KB국민은행',
+        vbank_num: '123-456-7890',
+        vbank_holder: "O'Brien, {주}",
+        failure_reason: 'a reason, "quoted", with {braces} and \\ backslash',
+      });
+      expect(Number(rows[0]?.version)).toBe(deposit.version + 1);
+      expect(instant(rows[0]?.vbank_due_at)).toBe(dueAt.getTime());
+      expect(await orders.findPaymentRecord(account)).toEqual({
+        ...issued.record,
+        version: 1,
+      });
+      const queued = await sql.run<Record<string, unknown>>(
+        'SELECT id, type, imp_uid, payload FROM iamport_outbox WHERE merchant_uid = ?',
+        [deposit.merchantUid],
+      );
+      expect(queued.rows).toEqual([
+        {
+          id: issued.event!.id,
+          type: 'vbank_issued',
+          imp_uid: account,
+          payload: '{}',
+        },
+      ]);
+    },
+  );
+
+  if (kind === 'postgres')
+    it('sends the first commits of one turn of the event loop as one statement, on PostgreSQL', async () => {
+      const pending = await Promise.all(
+        Array.from({ length: 8 }, pendingOrder),
+      );
+      const counter = countRoundTrips(sql.dataSource);
+      let outcomes: boolean[];
+      try {
+        outcomes = await Promise.all(
+          pending.map((order) => orders.commit(firstCommit(order))),
+        );
+      } finally {
+        counter.stop();
+      }
+      expect(outcomes).toEqual(pending.map(() => true));
+      expect(counter.statements).toHaveLength(1);
+      for (const order of pending)
+        expect(await eventsOf(order.merchantUid)).toBe(1);
+    });
 });
+
+/** A time as each driver answers it: a Date, or SQLite's UTC text. */
+function instant(value: unknown): number {
+  return value instanceof Date
+    ? value.getTime()
+    : new Date(`${String(value).replace(' ', 'T')}Z`).getTime();
+}

@@ -3,15 +3,23 @@ import type {
   IamportOrder,
   IamportOrderRepository,
   OrderAndRecord,
-  OrderTransition,
-  OutboxEvent,
   PaymentRecord,
   VerificationWrite,
 } from 'nestjs-iamport';
 import { QueryFailedError } from 'typeorm';
 import { isDeadlock, isUniqueViolation } from './database-errors.js';
 import { Batch } from './batch.js';
-import { NotOneRow, Sql, type Statement, type Step } from './sql.js';
+import { NotOneRow, Sql } from './sql.js';
+import {
+  enqueue,
+  type FirstCommit,
+  firstCommits,
+  isFirstCommit,
+  LOST_RACE,
+  move,
+  steps,
+  store,
+} from './order-statements.js';
 
 interface OrderRow {
   merchant_uid: string;
@@ -35,15 +43,18 @@ interface RecordRow {
   version: number | string;
 }
 
-// PostgreSQL's single-statement commit fails with this text when a compare-and-set found another
-// version: a cast error is the one way a plain statement can abort itself (no function to install).
-const LOST_RACE = 'iamport: lost race';
+// The most first commits one statement carries: the orders it moves stay locked until it commits.
+const MOST_COMMITS_TOGETHER = 32;
+
+/** How one write of a batch ended: written or not (a lost compare-and-set), or an error. */
+type Committed = { written: boolean } | { error: unknown };
 
 /**
  * The module's order port. `commit` writes the order's transition, the
  * payment's record and the outbox event all or nothing, each write a
  * compare-and-set on the version the decision read: on PostgreSQL and
- * MariaDB as one statement (one round trip), on SQLite as one synchronous
+ * MariaDB as one statement (one round trip; on PostgreSQL the first commits
+ * of concurrent requests share one), on SQLite as one synchronous
  * transaction of the same statements, on MySQL as a transaction of them.
  */
 @Injectable()
@@ -51,6 +62,12 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
   // The reads of concurrent requests, one statement per batch (see findOrderAndRecord).
   private readonly reads = new Batch<Wanted, Row | undefined>((wanted) =>
     this.readMany(wanted),
+  );
+
+  // PostgreSQL: the first commits of concurrent requests, one statement per batch (see commitTogether).
+  private readonly firstCommits = new Batch<FirstCommit, Committed>(
+    (writes) => this.commitTogether(writes),
+    MOST_COMMITS_TOGETHER,
   );
 
   constructor(private readonly sql: Sql) {}
@@ -111,6 +128,14 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
   }
 
   async commit(write: VerificationWrite): Promise<boolean> {
+    if (!this.sql.postgres || !isFirstCommit(write))
+      return this.commitAlone(write);
+    const outcome = await this.firstCommits.add(write);
+    if ('error' in outcome) throw outcome.error;
+    return outcome.written;
+  }
+
+  private async commitAlone(write: VerificationWrite): Promise<boolean> {
     try {
       if (this.sql.postgres) return await this.commitAsOneStatement(write);
       await this.sql.writeAtomically(steps(write));
@@ -127,6 +152,70 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
         return false;
       throw error;
     }
+  }
+
+  /**
+   * PostgreSQL: the first commits that requests ask for in the same turn of
+   * the event loop (a storm of webhooks of new payments), as one statement
+   * (`firstCommits`): one round trip, and one commit for the database to
+   * flush instead of one per payment. Each caller is told whether its own
+   * write was written; nothing else is shared. A payment whose keys another
+   * write of the batch already has goes alone after the batch, as does every
+   * write of a batch whose statement failed (a record someone else wrote
+   * meanwhile, a deadlock between two processes' batches, a lost
+   * connection): such a statement wrote nothing, so each write is then
+   * decided as if it had never been batched. (If a lost connection hid a
+   * commit that did happen, each write alone finds its order moved and
+   * answers false, as for any lost race: its caller reads again and finds its
+   * own write.)
+   */
+  private async commitTogether(writes: FirstCommit[]): Promise<Committed[]> {
+    const together: number[] = [];
+    const alone: number[] = [];
+    const taken = new Set<string>();
+    writes.forEach((write, index) => {
+      const keys = [
+        `order ${write.transition.merchantUid}`,
+        `payment ${write.transition.impUid}`,
+        `payment ${write.record.impUid}`,
+      ];
+      if (keys.some((key) => taken.has(key))) alone.push(index);
+      else {
+        keys.forEach((key) => taken.add(key));
+        together.push(index);
+      }
+    });
+    const outcomes: Committed[] = [];
+    if (together.length === 1) alone.unshift(together[0]);
+    else
+      try {
+        const { sql, values } = firstCommits(
+          together.map((index) => writes[index]),
+        );
+        const { rows } = await this.sql.prepared<{ written: number | string }>(
+          sql,
+          values,
+        );
+        const written = new Set(rows.map((row) => Number(row.written)));
+        together.forEach((index, position) => {
+          outcomes[index] = { written: written.has(position + 1) };
+        });
+      } catch {
+        alone.unshift(...together);
+      }
+    await Promise.all(
+      alone.map((index) =>
+        this.commitAlone(writes[index]).then(
+          (written) => {
+            outcomes[index] = { written };
+          },
+          (error: unknown) => {
+            outcomes[index] = { error };
+          },
+        ),
+      ),
+    );
+    return outcomes;
   }
 
   /**
@@ -173,85 +262,6 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
     );
     return Number(rows[0]?.written) === 1;
   }
-}
-
-/**
- * The writes of a commit elsewhere than on PostgreSQL, for `writeAtomically`:
- * the order's move and an update of the record must each find the version the
- * decision read.
- */
-function steps(write: VerificationWrite): Step[] {
-  const all: Step[] = [];
-  if (write.transition) all.push({ ...move(write.transition), oneRow: true });
-  all.push({ ...store(write.record), oneRow: write.record.version > 0 });
-  if (write.event) all.push(enqueue(write.event));
-  return all;
-}
-
-/** The order's move: a compare-and-set on the version the decision read. */
-function move(transition: OrderTransition): Statement {
-  const account = transition.virtualAccount;
-  return {
-    sql: `UPDATE orders SET status = ?, imp_uid = ?, paid_at = ?, failed_at = ?, cancelled_at = ?, cancelled_amount = ?,
-         failure_reason = ?, vbank_code = ?, vbank_name = ?, vbank_num = ?, vbank_holder = ?, vbank_due_at = ?,
-         version = version + 1, updated_at = ?
-       WHERE merchant_uid = ? AND version = ?`,
-    values: [
-      transition.to,
-      transition.impUid,
-      transition.paidAt,
-      transition.failedAt,
-      transition.cancelledAt,
-      transition.cancelledAmount,
-      transition.reason?.slice(0, 500) ?? null,
-      account?.bankCode ?? null,
-      account?.bankName ?? null,
-      account?.accountNumber ?? null,
-      account?.holder ?? null,
-      account?.dueAt ?? null,
-      new Date(),
-      transition.merchantUid,
-      transition.expectedVersion,
-    ],
-  };
-}
-
-/** The payment's record: inserted at version 0, otherwise a compare-and-set on its version. */
-function store(record: PaymentRecord): Statement {
-  const now = new Date();
-  const values = [
-    record.merchantUid,
-    record.amount,
-    record.cancelledAmount,
-    record.currency,
-    record.status,
-    record.disposition,
-    record.reason,
-  ];
-  if (record.version === 0)
-    return {
-      // INSERT … SELECT, not VALUES: PostgreSQL's single-statement commit adds a WHERE to it.
-      sql: 'INSERT INTO iamport_payments (merchant_uid, amount, cancelled_amount, currency, status, disposition, reason, imp_uid, version, created_at, updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?',
-      values: [...values, record.impUid, now, now],
-    };
-  return {
-    sql: 'UPDATE iamport_payments SET merchant_uid = ?, amount = ?, cancelled_amount = ?, currency = ?, status = ?, disposition = ?, reason = ?, version = version + 1, updated_at = ? WHERE imp_uid = ? AND version = ?',
-    values: [...values, now, record.impUid, record.version],
-  };
-}
-
-function enqueue(event: OutboxEvent): Statement {
-  return {
-    sql: 'INSERT INTO iamport_outbox (id, type, merchant_uid, imp_uid, payload, created_at, attempts) SELECT ?, ?, ?, ?, ?, ?, 0',
-    values: [
-      event.id,
-      event.type,
-      event.merchantUid,
-      event.impUid,
-      event.payload,
-      event.createdAt,
-    ],
-  };
 }
 
 /** PostgreSQL's answer to the single-statement commit that found another version. */
