@@ -387,7 +387,7 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
       }
       expect(outcomes.slice(0, 5)).toEqual([true, true, true, true, true]);
       expect(outcomes[5]).toBe(false);
-      expect([...outcomes.slice(6, 8)].sort()).toEqual([false, true]);
+      expect(outcomes.slice(6, 8).filter((won) => won)).toHaveLength(1);
       expect(outcomes.slice(8)).toEqual(
         withRecordedElsewhere ? [true, false] : [true],
       );
