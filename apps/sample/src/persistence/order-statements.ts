@@ -7,8 +7,8 @@ import type {
 import type { Statement, Step } from './sql.js';
 
 /**
- * A column a commit writes: its name, its type (PostgreSQL's name, for the
- * columns of a batch of commits, see `firstCommits`) and its value.
+ * A column a commit writes: its name, its PostgreSQL type (for the arrays of
+ * a batch of commits, see `firstCommits`) and its value.
  */
 type Column<From> = [
   name: string,
@@ -194,60 +194,3 @@ const FIRST_COMMITS_SQL = `WITH w AS (
   SELECT moved.i AS written,
     CASE WHEN r.n = m.n THEN 1 ELSE CAST('${LOST_RACE} ' || r.n AS integer) END AS whole
   FROM moved, (SELECT count(*) AS n FROM moved) m, (SELECT count(*) AS n FROM recorded) r`;
-
-/**
- * MariaDB: the same batch as `firstCommits`, as one compound statement whose
- * one parameter is the batch as JSON (`JSON_TABLE`: one text for every batch
- * size, prepared once). Each write runs in a savepoint of its own, in order:
- * its order moves only from the version its decision read, and a record
- * someone else wrote meanwhile (a duplicate key) rolls back that write
- * alone. Any other error rolls back the whole transaction and reaches the
- * caller. The statement answers the positions of the writes written, as
- * `1,3,`.
- */
-export function firstCommitsOnMariaDb(writes: FirstCommit[]): Statement {
-  return {
-    sql: FIRST_COMMITS_MARIADB,
-    values: [
-      JSON.stringify(
-        writes.map((write) =>
-          BATCHED.map(([, , value]) => {
-            const field = value(write);
-            // As `mysql2` sends a Date with the sample's `timezone: 'Z'`.
-            return field instanceof Date
-              ? field.toISOString().slice(0, 23).replace('T', ' ')
-              : field;
-          }),
-        ),
-      ),
-    ],
-  };
-}
-
-const MARIADB_TYPES: Record<string, string> = {
-  text: 'LONGTEXT',
-  bigint: 'BIGINT',
-  integer: 'INT',
-  timestamptz: 'DATETIME(3)',
-};
-
-const FIRST_COMMITS_MARIADB = `BEGIN NOT ATOMIC
-  DECLARE written TEXT DEFAULT '';
-  DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
-  START TRANSACTION;
-  FOR w IN (SELECT * FROM JSON_TABLE(?, '$[*]' COLUMNS(i FOR ORDINALITY, ${BATCHED.map(([name, type], index) => `${name} ${MARIADB_TYPES[type]} PATH '$[${index}]'`).join(', ')})) AS batch) DO
-    BEGIN
-      DECLARE EXIT HANDLER FOR 1062 ROLLBACK TO SAVEPOINT one_write;
-      SAVEPOINT one_write;
-      UPDATE orders SET ${MOVE.map(([name]) => `${name} = w.m_${name}`).join(', ')}, version = version + 1
-        WHERE merchant_uid = w.k_merchant_uid AND version = w.k_version;
-      IF ROW_COUNT() = 1 THEN
-        INSERT INTO iamport_payments (${names(RECORD)}, version) VALUES (${RECORD.map(([name]) => `w.r_${name}`).join(', ')}, 1);
-        INSERT INTO iamport_outbox (${names(EVENT)}, attempts) VALUES (${EVENT.map(([name]) => `w.e_${name}`).join(', ')}, 0);
-        SET written = CONCAT(written, w.i, ',');
-      END IF;
-    END;
-  END FOR;
-  COMMIT;
-  SELECT written;
-END`;

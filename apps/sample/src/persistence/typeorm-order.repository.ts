@@ -14,7 +14,6 @@ import {
   enqueue,
   type FirstCommit,
   firstCommits,
-  firstCommitsOnMariaDb,
   isFirstCommit,
   LOST_RACE,
   move,
@@ -54,8 +53,8 @@ type Committed = { written: boolean } | { error: unknown };
  * The module's order port. `commit` writes the order's transition, the
  * payment's record and the outbox event all or nothing, each write a
  * compare-and-set on the version the decision read: on PostgreSQL and
- * MariaDB as one statement (one round trip; the first commits of concurrent
- * requests share one), on SQLite as one synchronous
+ * MariaDB as one statement (one round trip; on PostgreSQL the first commits
+ * of concurrent requests share one), on SQLite as one synchronous
  * transaction of the same statements, on MySQL as a transaction of them.
  */
 @Injectable()
@@ -65,7 +64,7 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
     this.readMany(wanted),
   );
 
-  // PostgreSQL and MariaDB: the first commits of concurrent requests, one statement per batch.
+  // PostgreSQL: the first commits of concurrent requests, one statement per batch.
   private readonly firstCommits = new Batch<FirstCommit, Committed>(
     (writes) => this.commitTogether(writes),
     MOST_COMMITS_TOGETHER,
@@ -129,10 +128,7 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
   }
 
   async commit(write: VerificationWrite): Promise<boolean> {
-    if (
-      !isFirstCommit(write) ||
-      !(this.sql.postgres || (await this.sql.compoundStatements()))
-    )
+    if (!this.sql.postgres || !isFirstCommit(write))
       return this.commitAlone(write);
     const outcome = await this.firstCommits.add(write);
     if ('error' in outcome) throw outcome.error;
@@ -159,19 +155,20 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
   }
 
   /**
-   * PostgreSQL and MariaDB: the first commits that requests ask for in the
-   * same turn of the event loop (a storm of webhooks of new payments), as one
-   * statement (`firstCommits`, `firstCommitsOnMariaDb`): one round trip, and
-   * one commit for the database to flush instead of one per payment. Each
-   * caller is told whether its own write was written; nothing else is shared.
-   * A payment whose keys another write of the batch already has goes alone
-   * after the batch, as does every write of a batch whose statement failed
-   * (on PostgreSQL a record someone else wrote meanwhile; a deadlock between
-   * two processes' batches; a lost connection): such a statement wrote
-   * nothing, so each write is then decided as if it had never been batched.
-   * (If a lost connection hid a commit that did happen, each write alone
-   * finds its order moved and answers false, as for any lost race: its
-   * caller reads again and finds its own write.)
+   * PostgreSQL: the first commits that requests ask for in the same turn of
+   * the event loop (a storm of webhooks of new payments), as one statement
+   * (`firstCommits`): one round trip, and one commit for the server instead
+   * of one per payment. Each caller is told whether its own write was
+   * written; nothing else is shared. A payment whose keys another write of
+   * the batch already has goes alone after the batch, as does every write of
+   * a batch whose statement failed (a record someone else wrote meanwhile, a
+   * deadlock between two processes' batches, a lost connection): such a
+   * statement wrote nothing, so each write is then decided as if it had
+   * never been batched. (If a lost connection hid a commit that did happen,
+   * each write alone finds its order moved and answers false, as for any lost
+   * race: its caller reads again and finds its own write.) MariaDB keeps one
+   * statement per commit: two batched forms measured no cheaper there (see
+   * bench/README.md).
    */
   private async commitTogether(writes: FirstCommit[]): Promise<Committed[]> {
     const together: number[] = [];
@@ -193,19 +190,21 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
     if (together.length === 1) alone.unshift(together[0]);
     else
       try {
-        // In the order of their keys, so that two processes' batches lock their orders alike.
+        // In the order of their keys: where the plan follows it, two processes' batches lock alike.
         together.sort((a, b) =>
           compare(
             writes[a].transition.merchantUid,
             writes[b].transition.merchantUid,
           ),
         );
-        const batch = together.map((index) => writes[index]);
-        const { sql, values } = this.sql.postgres
-          ? firstCommits(batch)
-          : firstCommitsOnMariaDb(batch);
-        const { rows } = await this.sql.prepared(sql, values);
-        const written = writtenPositions(rows);
+        const { sql, values } = firstCommits(
+          together.map((index) => writes[index]),
+        );
+        const { rows } = await this.sql.prepared<{ written: number | string }>(
+          sql,
+          values,
+        );
+        const written = new Set(rows.map((row) => Number(row.written)));
         together.forEach((index, position) => {
           outcomes[index] = { written: written.has(position + 1) };
         });
@@ -271,23 +270,6 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
     );
     return Number(rows[0]?.written) === 1;
   }
-}
-
-/**
- * The positions of the writes of a batch that were written: PostgreSQL
- * answers a row each, MariaDB's compound statement one row of `1,3,` (inside
- * the result sets of the statement).
- */
-function writtenPositions(rows: unknown[]): Set<number> {
-  return new Set(
-    rows
-      .flatMap((row) => (Array.isArray(row) ? row : [row]))
-      .flatMap((row) =>
-        String((row as { written?: unknown }).written ?? '').split(','),
-      )
-      .filter((position) => position !== '')
-      .map(Number),
-  );
 }
 
 function compare(a: string, b: string): number {
