@@ -8,15 +8,9 @@ import { countRoundTrips } from '../support/round-trips.js';
 
 /**
  * Database round trips of a first webhook (a paid payment nobody has seen),
- * counted, not estimated, by a counting wrapper around the driver: on
- * PostgreSQL every query sent on a connection of the pool (`pg`; transaction
- * control included), on MariaDB every command packet written on one
- * (`mysql2`: a query, and a prepared statement's prepare and execute each),
- * whoever sends it (TypeORM's query runners, or the adapters straight to the
- * pool); on SQLite, an in-process
- * library with no connection, every statement run on its connection
- * (TypeORM's or the sample's own, `BEGIN` and `COMMIT` included).
- * Counted twice: until the webhook is answered (the request path), and until
+ * counted, not estimated, by a counting wrapper around the driver
+ * (`countRoundTrips`, which says what counts on each database). Counted
+ * twice: until the webhook is answered (the request path), and until
  * everything it caused is written (the handler's journal, the delivery mark,
  * the notification row). The figures are printed for the README; the
  * assertions keep them from growing unnoticed (issue 12 asks for at most 4 on

@@ -9,7 +9,7 @@ import {
   type SampleApp,
   startSampleApp,
 } from '../support/sample-app.fixture.js';
-import { countSqliteStatements } from '../support/sqlite-statements.js';
+import { roundTripsDuring } from '../support/round-trips.js';
 
 /**
  * `Sql.writeAtomically`, which the order's compare-and-set and the handler
@@ -140,13 +140,7 @@ describe.each(DATABASE_KINDS)('atomic writes at once on %s', (kind) => {
 
   /** Counts the transactions begun on the app's connection while `work` runs. */
   async function transactionsDuring(work: () => Promise<unknown>) {
-    const statements: string[] = [];
-    const stop = countSqliteStatements(sql.dataSource, statements);
-    try {
-      await work();
-    } finally {
-      stop();
-    }
+    const { statements } = await roundTripsDuring(sql.dataSource, work);
     return statements.filter((text) => text.startsWith('BEGIN')).length;
   }
 

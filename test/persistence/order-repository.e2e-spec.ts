@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { TypeOrmOrderRepository } from '../../apps/sample/src/persistence/typeorm-order.repository.js';
 import { Sql } from '../../apps/sample/src/persistence/sql.js';
 import { DATABASE_KINDS, freshDatabase } from '../support/databases.js';
-import { countRoundTrips } from '../support/round-trips.js';
+import { roundTripsDuring } from '../support/round-trips.js';
 import {
   type SampleApp,
   startSampleApp,
@@ -37,6 +37,10 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
     await shop?.close();
     await drop?.();
   });
+
+  function newImpUid(): string {
+    return `imp_${randomUUID().slice(0, 12)}`;
+  }
 
   async function pendingOrder(): Promise<IamportOrder> {
     const { merchant_uid } = await shop.createOrder({ amount: 12_000 });
@@ -97,7 +101,7 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
 
   it('writes the move, the record and the event together, once', async () => {
     const order = await pendingOrder();
-    const impUid = `imp_${randomUUID().slice(0, 12)}`;
+    const impUid = newImpUid();
     const write: VerificationWrite = {
       transition: paid(order, impUid),
       record: record(order, impUid),
@@ -121,7 +125,7 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
 
   it('rolls back only its own writes when it loses: what other requests write meanwhile stays', async () => {
     const order = await pendingOrder();
-    const winner = `imp_${randomUUID().slice(0, 12)}`;
+    const winner = newImpUid();
     expect(
       await orders.commit({
         transition: paid(order, winner),
@@ -137,7 +141,7 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
     // Decisions made on the order as it was before the winner's move, each losing its race, while
     // other requests write: on SQLite, one connection per process serves all of them.
     const losers = Array.from({ length: 20 }, () => {
-      const impUid = `imp_${randomUUID().slice(0, 12)}`;
+      const impUid = newImpUid();
       return orders.commit({
         transition: paid(order, impUid),
         record: record(order, impUid),
@@ -199,7 +203,7 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
 
   it('undoes the move when the record was written by someone else meanwhile', async () => {
     const order = await pendingOrder();
-    const impUid = `imp_${randomUUID().slice(0, 12)}`;
+    const impUid = newImpUid();
     // Another instance recorded the payment (without moving the order) after our read.
     expect(
       await orders.commit({
@@ -226,7 +230,7 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
 
   it('updates a record only from the version it read', async () => {
     const order = await pendingOrder();
-    const impUid = `imp_${randomUUID().slice(0, 12)}`;
+    const impUid = newImpUid();
     const first = record(order, impUid);
     expect(
       await orders.commit({ transition: null, record: first, event: null }),
@@ -264,7 +268,7 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
 
   it('reads an order and a record together, either of them missing', async () => {
     const order = await pendingOrder();
-    const impUid = `imp_${randomUUID().slice(0, 12)}`;
+    const impUid = newImpUid();
     expect(await orders.findOrderAndRecord('order_none', 'imp_none')).toEqual({
       order: null,
       record: null,
@@ -292,7 +296,7 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
     const asked = await Promise.all(
       Array.from({ length: 12 }, async (_, index) => {
         const order = await pendingOrder();
-        const impUid = `imp_${randomUUID().slice(0, 12)}`;
+        const impUid = newImpUid();
         if (index % 3 === 0)
           await orders.commit({
             transition: null,
@@ -324,10 +328,6 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
       record: record(order, impUid),
       event: event(order, impUid),
     };
-  }
-
-  function newImpUid(): string {
-    return `imp_${randomUUID().slice(0, 12)}`;
   }
 
   it.each([
@@ -370,21 +370,21 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
         event: { ...event(deposit, account), type: 'vbank_issued' },
       };
       const contenders = [firstCommit(contested), firstCommit(contested)];
-      const counter = countRoundTrips(sql.dataSource);
-      let outcomes: boolean[];
-      try {
-        outcomes = await Promise.all([
-          ...plain.map((order) => orders.commit(firstCommit(order))),
-          orders.commit(firstCommit({ ...stale, version: stale.version + 7 })),
-          ...contenders.map((write) => orders.commit(write)),
-          orders.commit(issued),
-          ...(withRecordedElsewhere
-            ? [orders.commit(firstCommit(recordedElsewhere, elsewhere))]
-            : []),
-        ]);
-      } finally {
-        counter.stop();
-      }
+      const { result: outcomes, statements } = await roundTripsDuring(
+        sql.dataSource,
+        () =>
+          Promise.all([
+            ...plain.map((order) => orders.commit(firstCommit(order))),
+            orders.commit(
+              firstCommit({ ...stale, version: stale.version + 7 }),
+            ),
+            ...contenders.map((write) => orders.commit(write)),
+            orders.commit(issued),
+            ...(withRecordedElsewhere
+              ? [orders.commit(firstCommit(recordedElsewhere, elsewhere))]
+              : []),
+          ]),
+      );
       expect(outcomes.slice(0, 5)).toEqual([true, true, true, true, true]);
       expect(outcomes[5]).toBe(false);
       expect(outcomes.slice(6, 8).filter((won) => won)).toHaveLength(1);
@@ -394,7 +394,7 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
       // One statement for all but the second contender, which goes alone after it; or, when the
       // record written elsewhere failed the shared statement, that and each of the ten alone.
       if (kind === 'postgres')
-        expect(counter.statements).toHaveLength(withRecordedElsewhere ? 11 : 2);
+        expect(statements).toHaveLength(withRecordedElsewhere ? 11 : 2);
 
       for (const order of plain) {
         expect(
@@ -465,17 +465,15 @@ describe.each(DATABASE_KINDS)('TypeOrmOrderRepository on %s', (kind) => {
       const pending = await Promise.all(
         Array.from({ length: 8 }, pendingOrder),
       );
-      const counter = countRoundTrips(sql.dataSource);
-      let outcomes: boolean[];
-      try {
-        outcomes = await Promise.all(
-          pending.map((order) => orders.commit(firstCommit(order))),
-        );
-      } finally {
-        counter.stop();
-      }
+      const { result: outcomes, statements } = await roundTripsDuring(
+        sql.dataSource,
+        () =>
+          Promise.all(
+            pending.map((order) => orders.commit(firstCommit(order))),
+          ),
+      );
       expect(outcomes).toEqual(pending.map(() => true));
-      expect(counter.statements).toHaveLength(1);
+      expect(statements).toHaveLength(1);
       for (const order of pending)
         expect(await eventsOf(order.merchantUid)).toBe(1);
     });

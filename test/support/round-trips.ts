@@ -8,7 +8,8 @@ import { countSqliteStatements } from './sqlite-statements.js';
  * prepared statement's prepare and execute each), whoever sends it
  * (TypeORM's query runners, or the adapters straight to the pool); on
  * SQLite, an in-process library with no connection, every statement run on
- * its connection.
+ * its connection (TypeORM's or the sample's own, `BEGIN` and `COMMIT`
+ * included).
  */
 export interface Counter {
   statements: string[];
@@ -119,4 +120,17 @@ export function countRoundTrips(dataSource: DataSource): Counter {
         ? countPool(driver.pool, 'getConnection', statements)
         : countSqliteStatements(dataSource, statements);
   return { statements, stop };
+}
+
+/** The statements sent while `work` runs, and its result. */
+export async function roundTripsDuring<Result>(
+  dataSource: DataSource,
+  work: () => Promise<Result>,
+): Promise<{ result: Result; statements: string[] }> {
+  const counter = countRoundTrips(dataSource);
+  try {
+    return { result: await work(), statements: counter.statements };
+  } finally {
+    counter.stop();
+  }
 }

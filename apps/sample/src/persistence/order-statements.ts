@@ -69,7 +69,10 @@ const MOVE_SQL = `UPDATE orders SET ${MOVE.map(([name]) => `${name} = ?`).join('
    WHERE merchant_uid = ? AND version = ?`;
 // INSERT … SELECT, not VALUES: PostgreSQL's single-statement commit adds a WHERE to them.
 const INSERT_RECORD_SQL = `INSERT INTO iamport_payments (${names(RECORD)}, version) SELECT ${RECORD.map(() => '?').join(', ')}, 1`;
-const CHANGED = RECORD.slice(0, 7);
+// What an update of the record changes: all but its key and its times.
+const CHANGED = RECORD.filter(
+  ([name]) => !['imp_uid', 'created_at', 'updated_at'].includes(name),
+);
 const UPDATE_RECORD_SQL = `UPDATE iamport_payments SET ${CHANGED.map(([name]) => `${name} = ?`).join(', ')}, version = version + 1, updated_at = ? WHERE imp_uid = ? AND version = ?`;
 const ENQUEUE_SQL = `INSERT INTO iamport_outbox (${names(EVENT)}, attempts) SELECT ${EVENT.map(() => '?').join(', ')}, 0`;
 
