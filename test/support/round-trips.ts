@@ -50,7 +50,7 @@ function countCalls(
   const original = owner[method] as Query;
   owner[method] = function (this: unknown, ...args: unknown[]) {
     const text = describe(this, args);
-    statements.push(text.replace(/\s+/g, ' ').trim().slice(0, 80));
+    statements.push(text.replace(/\s+/g, ' ').trim());
     return original.apply(this, args);
   };
   return () => {

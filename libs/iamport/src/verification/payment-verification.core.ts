@@ -18,6 +18,7 @@ import type {
 } from '../ports/order.repository.js';
 import type { OutboxEvent } from '../ports/outbox.js';
 import type { PaymentRecord } from '../ports/payment-record.js';
+import { CommitsInFlight } from './commits-in-flight.js';
 import { decide } from './decide.js';
 import type { Decision } from './decision.js';
 import { FreshLookups } from './fresh-lookup.js';
@@ -61,6 +62,7 @@ interface Settled {
 export abstract class PaymentVerificationCore {
   private readonly logger = new Logger('PaymentVerification');
   private readonly lookups = new FreshLookups<PortOnePayment | null>();
+  private readonly commits = new CommitsInFlight();
 
   protected constructor(
     private readonly gateway: PaymentGateway,
@@ -200,7 +202,11 @@ export abstract class PaymentVerificationCore {
               this.gateway.api,
             )
           : null;
-      if (await this.orders.commit({ transition, record, event })) {
+      const written = await this.commits.commit(
+        { transition, record, event },
+        (write) => this.orders.commit(write),
+      );
+      if (written) {
         // Stryker disable next-line all: telemetry, proved by observability/iamport-telemetry.spec.ts
         if (transition) countTransition(order!.status, transition.to);
         if (transition && event) {
