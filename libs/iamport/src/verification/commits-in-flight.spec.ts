@@ -21,16 +21,17 @@ function write(
   };
 }
 
-/** Sends that stay unanswered until the test answers them, in order. */
+/** A commit sent to the database, unanswered until the test answers it. */
+interface Sent {
+  answer: (written: boolean) => void;
+  fail: (error: Error) => void;
+}
+
 function database() {
-  const sent: {
-    write: VerificationWrite;
-    answer: (written: boolean) => void;
-    fail: (error: Error) => void;
-  }[] = [];
-  const send = (write: VerificationWrite) =>
+  const sent: Sent[] = [];
+  const send = () =>
     new Promise<boolean>((answer, fail) => {
-      sent.push({ write, answer, fail });
+      sent.push({ answer, fail });
     });
   return { sent, send };
 }
@@ -82,14 +83,8 @@ describe('CommitsInFlight', () => {
   });
 
   it.each([
-    [
-      'lost its own race',
-      (s: { answer: (w: boolean) => void }) => s.answer(false),
-    ],
-    [
-      'failed',
-      (s: { fail: (e: Error) => void }) => s.fail(new Error('connection lost')),
-    ],
+    ['lost its own race', (ahead: Sent) => ahead.answer(false)],
+    ['failed', (ahead: Sent) => ahead.fail(new Error('connection lost'))],
   ])('sends the waiting commit when the one ahead %s', async (_how, end) => {
     const commits = new CommitsInFlight();
     const { sent, send } = database();
@@ -99,7 +94,7 @@ describe('CommitsInFlight', () => {
     const second = commits.commit(write('order_1', 3, 'imp_1', 0), send);
     await settled();
     expect(sent).toHaveLength(1);
-    end(sent[0] as never);
+    end(sent[0]);
     await first;
     await settled();
     expect(sent).toHaveLength(2);
