@@ -3,7 +3,7 @@ import {
   type SampleApp,
   startSampleApp,
 } from '../support/sample-app.fixture.js';
-import { completeAsJson, postWebhook } from '../sample/shop.js';
+import { completeAsJson, paidPayment, postWebhook } from '../sample/shop.js';
 
 /**
  * iamport lookups per payment when the redirect and the webhook of one
@@ -27,12 +27,7 @@ describe('iamport lookups of a redirect and its webhook arriving together', () =
 
   /** The redirect first; the webhook while the redirect's lookup is still under way (300 ms upstream). */
   async function together(webhook: Record<string, string>) {
-    const order = await shop.createOrder({ amount: 12_000 });
-    const payment = await shop.sim.createPayment({
-      merchant_uid: order.merchant_uid,
-      amount: 12_000,
-    });
-    const ids = { imp_uid: payment.imp_uid, merchant_uid: order.merchant_uid };
+    const ids = await paidPayment(shop);
     await shop.sim.configure({ latency_ms: 300 });
     const before = await shop.sim.calls('getPaymentByImpUid');
     const redirect = completeAsJson(shop, { ...ids, imp_success: 'true' });
@@ -43,7 +38,7 @@ describe('iamport lookups of a redirect and its webhook arriving together', () =
     ]);
     await shop.sim.configure({ latency_ms: 0 });
     const lookups = (await shop.sim.calls('getPaymentByImpUid')) - before;
-    return { answers, lookups, order: await shop.order(order.merchant_uid) };
+    return { answers, lookups, order: await shop.order(ids.merchant_uid) };
   }
 
   it('one lookup for both when the webhook claims paid', async () => {

@@ -3,7 +3,12 @@ import {
   type SampleApp,
   startSampleApp,
 } from '../support/sample-app.fixture.js';
-import { completeAsJson, postWebhook, until } from '../sample/shop.js';
+import {
+  completeAsJson,
+  paidPayment,
+  postWebhook,
+  until,
+} from '../sample/shop.js';
 import { countRoundTrips, roundTripsDuring } from '../support/round-trips.js';
 
 /**
@@ -45,18 +50,10 @@ describe.each(DATABASE_KINDS)(
     it('counts them, answered and settled', async () => {
       // Warm: one payment first, so that pools, prepared metadata and the token are in place.
       for (const counting of [false, true]) {
-        const order = await shop.createOrder({ amount: 12_000 });
-        const payment = await shop.sim.createPayment({
-          merchant_uid: order.merchant_uid,
-          amount: 12_000,
-        });
+        const ids = await paidPayment(shop);
         const counter = counting ? countRoundTrips(shop.dataSource) : null;
         try {
-          const answer = await postWebhook(shop, {
-            imp_uid: payment.imp_uid,
-            merchant_uid: order.merchant_uid,
-            status: 'paid',
-          });
+          const answer = await postWebhook(shop, { ...ids, status: 'paid' });
           expect(answer.body).toMatchObject({ outcome: 'paid', changed: true });
           const answered = counter?.statements.length ?? 0;
           // What the webhook caused after its answer (handlers, marks, the audit row) has a second.
@@ -66,7 +63,7 @@ describe.each(DATABASE_KINDS)(
           expect(
             await until(
               async () =>
-                (await shop.order(order.merchant_uid)).fulfilment ===
+                (await shop.order(ids.merchant_uid)).fulfilment ===
                 'ready_to_ship',
             ),
           ).toBe(true);
@@ -87,14 +84,7 @@ describe.each(DATABASE_KINDS)(
       // They share the lookup and decide alike: the second commit could only lose its
       // compare-and-set, so the module does not send it (commits-in-flight.ts).
       const pairs = await Promise.all(
-        Array.from({ length: 5 }, async () => {
-          const order = await shop.createOrder({ amount: 12_000 });
-          const payment = await shop.sim.createPayment({
-            merchant_uid: order.merchant_uid,
-            amount: 12_000,
-          });
-          return { imp_uid: payment.imp_uid, merchant_uid: order.merchant_uid };
-        }),
+        Array.from({ length: 5 }, () => paidPayment(shop)),
       );
       const { result: answers, statements } = await roundTripsDuring(
         shop.dataSource,

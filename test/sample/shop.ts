@@ -189,6 +189,19 @@ export async function completeAsJson(
   );
 }
 
+/** An order of `amount` and its payment, paid at the simulator: the ids a redirect and a webhook carry. */
+export async function paidPayment(
+  shop: SampleApp,
+  amount = 12_000,
+): Promise<{ imp_uid: string; merchant_uid: string }> {
+  const order = await shop.createOrder({ amount });
+  const payment = await shop.sim.createPayment({
+    merchant_uid: order.merchant_uid,
+    amount,
+  });
+  return { imp_uid: payment.imp_uid, merchant_uid: order.merchant_uid };
+}
+
 /** `POST /payments/webhook` with iamport's JSON body. */
 export async function postWebhook(
   shop: SampleApp,
