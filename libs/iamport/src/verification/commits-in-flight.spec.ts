@@ -121,6 +121,97 @@ describe('CommitsInFlight', () => {
     expect(commits.size).toBe(0);
   });
 
+  describe('after a commit was answered', () => {
+    /** A database that answers every commit at once. */
+    const answering = (written: boolean) => {
+      const sent: VerificationWrite[] = [];
+      const send = (w: VerificationWrite) => {
+        sent.push(w);
+        return Promise.resolve(written);
+      };
+      return { sent, send };
+    };
+
+    it.each([
+      ['the order at the same version', write('order_1', 3, 'imp_2', 0)],
+      ['the record at the same version', write('order_2', 0, 'imp_1', 0)],
+      ['the record, with no order', write(null, 0, 'imp_1', 0)],
+    ])(
+      'reports lost, unsent, a later commit that expects %s as one it wrote',
+      async (_what, later) => {
+        const commits = new CommitsInFlight();
+        const { sent, send } = answering(true);
+        await expect(
+          commits.commit(write('order_1', 3, 'imp_1', 0), send),
+        ).resolves.toBe(true);
+        await expect(commits.commit(later, send)).resolves.toBe(false);
+        expect(sent).toHaveLength(1);
+      },
+    );
+
+    it('sends a later commit of the next versions', async () => {
+      const commits = new CommitsInFlight();
+      const { sent, send } = answering(true);
+      await commits.commit(write('order_1', 3, 'imp_1', 0), send);
+      await expect(
+        commits.commit(write('order_1', 4, 'imp_1', 1), send),
+      ).resolves.toBe(true);
+      expect(sent).toHaveLength(2);
+    });
+
+    it('remembers nothing of a commit that lost or failed', async () => {
+      const commits = new CommitsInFlight();
+      const lost = answering(false);
+      await commits.commit(write('order_1', 3, 'imp_1', 0), lost.send);
+      await commits
+        .commit(write('order_1', 3, 'imp_1', 0), () =>
+          Promise.reject(new Error('connection lost')),
+        )
+        .catch(() => undefined);
+      expect(commits.remembered).toBe(0);
+      const { sent, send } = answering(true);
+      await expect(
+        commits.commit(write('order_1', 3, 'imp_1', 0), send),
+      ).resolves.toBe(true);
+      expect(sent).toHaveLength(1);
+    });
+
+    it('forgets a written version after rememberMs, and then sends a commit that expects it', async () => {
+      let now = 1_000;
+      const commits = new CommitsInFlight(500, () => now);
+      const { sent, send } = answering(true);
+      await commits.commit(write('order_1', 3, 'imp_1', 0), send);
+      expect(commits.remembered).toBe(2);
+      now = 1_499;
+      await expect(
+        commits.commit(write('order_1', 3, 'imp_2', 0), send),
+      ).resolves.toBe(false);
+      expect(sent).toHaveLength(1);
+      now = 1_500;
+      await expect(
+        commits.commit(write('order_1', 3, 'imp_2', 0), send),
+      ).resolves.toBe(true);
+      expect(sent).toHaveLength(2);
+      // The first commit's two versions have gone from memory, the second's stay.
+      expect(commits.remembered).toBe(2);
+    });
+
+    it('keeps the versions written within rememberMs when it forgets older ones', async () => {
+      let now = 0;
+      const commits = new CommitsInFlight(500, () => now);
+      const { send } = answering(true);
+      await commits.commit(write('order_1', 1, 'imp_1', 0), send);
+      now = 300;
+      await commits.commit(write('order_2', 1, 'imp_2', 0), send);
+      now = 600;
+      await commits.commit(write('order_3', 1, 'imp_3', 0), send);
+      expect(commits.remembered).toBe(4);
+      await expect(
+        commits.commit(write('order_2', 1, 'imp_9', 0), send),
+      ).resolves.toBe(false);
+    });
+  });
+
   it('never reports lost a commit that could still be written, whatever the interleaving', async () => {
     const version = fc.integer({ min: 0, max: 2 });
     const attempt = fc.record({

@@ -40,6 +40,18 @@ const MAX_ROUNDS = 8;
 /** Outcomes that say nothing about the payment itself: nothing is recorded for them. */
 const NOT_RECORDED = new Set(['merchant_uid_mismatch', 'sandbox_rejected']);
 
+/** The order and the payment's record, as read. */
+interface Stored {
+  order: IamportOrder | null;
+  stored: PaymentRecord | null;
+}
+
+/** A read started before PortOne answered, for the payment the request named. */
+interface EarlyRead {
+  reading: Promise<Stored>;
+  isOf: (payment: PortOnePayment) => boolean;
+}
+
 /** A verification's result, and whether it wrote anything (for the telemetry). */
 interface Settled {
   result: VerificationResult;
@@ -50,7 +62,8 @@ interface Settled {
  * The only way an order changes, for both PortOne APIs (the gateway is the
  * difference). Fetches the payment from PortOne (a lookup
  * that started after the caller asked), loads the order by the payment's own
- * merchant_uid and the module's record of the payment, decides, refunds when
+ * merchant_uid and the module's record of the payment (read while the lookup
+ * runs when the caller named both, see `readAhead`), decides, refunds when
  * the decision says so, and writes the transition, the record and the event
  * as a compare-and-set on exactly what it read; a lost race is read and
  * decided again. Once committed, the handlers are told. Idempotent: calling
@@ -103,6 +116,7 @@ export abstract class PaymentVerificationCore {
 
   private async verifyOnce(request: VerificationRequest): Promise<Settled> {
     const startedAt = performance.now();
+    const early = this.readAhead(request);
     const payment = await this.fetchPayment(request);
     if (payment === null) {
       const result: VerificationResult = {
@@ -119,13 +133,14 @@ export abstract class PaymentVerificationCore {
       // Stryker disable next-line all: telemetry, proved by observability/iamport-telemetry.spec.ts
       return { result, committed: false };
     }
-    return this.settleOnce(payment, request, startedAt);
+    return this.settleOnce(payment, request, startedAt, early);
   }
 
   private async settleOnce(
     fetched: PortOnePayment,
     request: { merchantUid?: string | null; source: VerificationSource },
     startedAt: number,
+    early: EarlyRead | null = null,
   ): Promise<Settled> {
     let payment = fetched;
     let refundedAmount = 0;
@@ -133,7 +148,10 @@ export abstract class PaymentVerificationCore {
     // What the refund was for: a round decided after our own refund sees only a refunded payment.
     let refundedFor: Decision | null = null;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const { order, stored } = await this.read(payment);
+      const { order, stored } =
+        round === 0 && early?.isOf(payment)
+          ? await early.reading
+          : await this.read(payment.merchantUid, payment.impUid);
       if (stored && isBehind(payment, stored)) {
         // Another instance saw a newer state of this payment: decide on that, never on this one.
         const newer = await this.lookup(this.gateway.lookupKeyOf(payment));
@@ -237,23 +255,45 @@ export abstract class PaymentVerificationCore {
   }
 
   /**
-   * The order with exactly the payment's merchant_uid (a repository that
-   * matches loosely is not trusted), and the payment's record.
+   * The order with exactly this merchant_uid (a repository that matches
+   * loosely is not trusted), and the record of exactly this payment.
    */
-  private async read(
-    payment: PortOnePayment,
-  ): Promise<{ order: IamportOrder | null; stored: PaymentRecord | null }> {
+  private async read(merchantUid: string, impUid: string): Promise<Stored> {
     const [order, stored] = this.orders.findOrderAndRecord
       ? await this.orders
-          .findOrderAndRecord(payment.merchantUid, payment.impUid)
+          .findOrderAndRecord(merchantUid, impUid)
           .then((found) => [found.order, found.record] as const)
       : await Promise.all([
-          this.orders.findByMerchantUid(payment.merchantUid),
-          this.orders.findPaymentRecord(payment.impUid),
+          this.orders.findByMerchantUid(merchantUid),
+          this.orders.findPaymentRecord(impUid),
         ]);
     return {
-      order: order && order.merchantUid === payment.merchantUid ? order : null,
-      stored: stored && stored.impUid === payment.impUid ? stored : null,
+      order: order && order.merchantUid === merchantUid ? order : null,
+      stored: stored && stored.impUid === impUid ? stored : null,
+    };
+  }
+
+  /**
+   * The order and the record a request names, read while PortOne is asked
+   * (its answer takes longer than any read), so that a first notification
+   * waits for one round trip fewer. Used only when the payment turns out to
+   * be the one named, and only for the first decision. Reading before the
+   * lookup answers is safe: the write is a compare-and-set on exactly what was
+   * read, so a change since is read and decided again, and the refunds
+   * decided on it rest on facts that never revert (see `settleOnce`).
+   */
+  private readAhead({
+    impUid,
+    merchantUid,
+  }: VerificationRequest): EarlyRead | null {
+    if (!impUid || !merchantUid) return null;
+    const reading = this.read(merchantUid, impUid);
+    // Awaited only when used; when the lookup fails, its error is the one reported.
+    reading.catch(() => undefined);
+    return {
+      reading,
+      isOf: (payment) =>
+        payment.merchantUid === merchantUid && payment.impUid === impUid,
     };
   }
 

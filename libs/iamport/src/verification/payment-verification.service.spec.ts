@@ -736,6 +736,182 @@ describe('PaymentVerificationService', () => {
     });
   });
 
+  describe('a read made while iamport answers', () => {
+    /** iamport answers only once `answer()` is called; `asked` resolves once the lookup was sent. */
+    function heldLookup(iamport: FakeIamport) {
+      const getPayment = iamport.getPayment.bind(iamport);
+      let answer!: () => void;
+      const answered = new Promise<void>((resolve) => (answer = resolve));
+      vi.spyOn(iamport, 'getPayment').mockImplementation(
+        async (impUid, options) => {
+          await answered;
+          return getPayment(impUid, options);
+        },
+      );
+      return { answer };
+    }
+
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('reads the order and the record a notification names before iamport answers, and only once', async () => {
+      const { service, iamport, orders } = setup();
+      orders.add(order());
+      iamport.add(payment());
+      const { answer } = heldLookup(iamport);
+      const readOrder = vi.spyOn(orders, 'findByMerchantUid');
+      const readRecord = vi.spyOn(orders, 'findPaymentRecord');
+      const verifying = service.verify({
+        impUid: 'imp_1',
+        merchantUid: 'order-1',
+        source: 'webhook',
+        claimedStatus: 'paid',
+      });
+      await turn();
+      expect(readOrder.mock.calls).toEqual([['order-1']]);
+      expect(readRecord.mock.calls).toEqual([['imp_1']]);
+      answer();
+      expect(await verifying).toMatchObject({ outcome: 'paid', changed: true });
+      expect(readOrder).toHaveBeenCalledTimes(1);
+      expect(readRecord).toHaveBeenCalledTimes(1);
+      expect(orders.order('order-1')).toMatchObject({
+        status: 'paid',
+        impUid: 'imp_1',
+      });
+    });
+
+    it('reads after iamport answers when the notification names only the payment', async () => {
+      const { service, iamport, orders } = setup();
+      orders.add(order());
+      iamport.add(payment());
+      const { answer } = heldLookup(iamport);
+      const readOrder = vi.spyOn(orders, 'findByMerchantUid');
+      const verifying = service.verify({ impUid: 'imp_1', source: 'webhook' });
+      await turn();
+      expect(readOrder).not.toHaveBeenCalled();
+      answer();
+      expect(await verifying).toMatchObject({ outcome: 'paid' });
+      expect(readOrder.mock.calls).toEqual([['order-1']]);
+    });
+
+    it('decides again when another payment settled the order after the read and before iamport answered', async () => {
+      const { service, iamport, orders, delivered } = setup();
+      orders.add(order());
+      iamport.add(payment({ imp_uid: 'imp_0' }), payment());
+      const { answer } = heldLookup(iamport);
+      const verifying = service.verify({
+        impUid: 'imp_1',
+        merchantUid: 'order-1',
+        source: 'webhook',
+      });
+      await turn();
+      // Read as pending; another instance settles it with imp_0 before iamport answers for imp_1.
+      orders.moveByAnother('order-1', { status: 'paid', impUid: 'imp_0' });
+      answer();
+      const result = await verifying;
+
+      expect(orders.lost.map((write) => write.transition)).toMatchObject([
+        { to: 'paid', impUid: 'imp_1', expectedVersion: 3 },
+      ]);
+      expect(result).toMatchObject({
+        outcome: 'duplicate_payment',
+        refundedAmount: 10_000,
+        order: { status: 'paid', impUid: 'imp_0', version: 4 },
+      });
+      expect(orders.order('order-1')).toMatchObject({
+        status: 'paid',
+        impUid: 'imp_0',
+      });
+      expect(orders.records.get('imp_1')?.disposition).toBe('refunded');
+      expect(delivered).toEqual([]);
+    });
+
+    it('never decides on the read of another order than the payment’s', async () => {
+      const { service, iamport, orders } = setup();
+      orders.add(order(), order({ merchantUid: 'order-2', status: 'paid' }));
+      iamport.add(payment());
+      const result = await service.verify({
+        impUid: 'imp_1',
+        merchantUid: 'order-2',
+        source: 'redirect',
+      });
+      expect(result).toMatchObject({
+        outcome: 'merchant_uid_mismatch',
+        order: { merchantUid: 'order-1', status: 'pending' },
+      });
+    });
+
+    it('never decides on the record of another payment than the one iamport answered with', async () => {
+      const { service, iamport, orders } = setup();
+      orders.add(order());
+      // The record of the payment the notification named, and iamport answering with another one.
+      orders.records.set('imp_1', {
+        impUid: 'imp_1',
+        merchantUid: 'order-1',
+        amount: 10_000,
+        cancelledAmount: 0,
+        currency: 'KRW',
+        status: 'failed',
+        disposition: 'no_money',
+        reason: 'payment failed',
+        version: 1,
+      });
+      iamport.payments.set('imp_1', payment({ imp_uid: 'imp_2' }));
+      const result = await service.verify({
+        impUid: 'imp_1',
+        merchantUid: 'order-1',
+        source: 'webhook',
+      });
+      expect(result).toMatchObject({ outcome: 'paid', impUid: 'imp_2' });
+      expect(orders.lost).toEqual([]);
+      expect(orders.records.get('imp_2')).toMatchObject({ version: 1 });
+    });
+
+    it('reports iamport’s failure, not the read’s, when both fail', async () => {
+      const { service, iamport, orders } = setup();
+      iamport.down = true;
+      vi.spyOn(orders, 'findByMerchantUid').mockRejectedValue(
+        new Error('database down'),
+      );
+      await expect(
+        service.verify({
+          impUid: 'imp_1',
+          merchantUid: 'order-1',
+          source: 'webhook',
+        }),
+      ).rejects.toThrow(IamportNetworkError);
+    });
+
+    it('answers not_found when the read made meanwhile failed (and leaves no rejection unhandled)', async () => {
+      const { service, orders } = setup();
+      vi.spyOn(orders, 'findByMerchantUid').mockRejectedValue(
+        new Error('database down'),
+      );
+      const result = await service.verify({
+        impUid: 'imp_1',
+        merchantUid: 'order-1',
+        source: 'webhook',
+      });
+      expect(result.outcome).toBe('not_found');
+    });
+
+    it('fails as a read after the lookup would when the read fails', async () => {
+      const { service, iamport, orders } = setup();
+      orders.add(order());
+      iamport.add(payment());
+      vi.spyOn(orders, 'findByMerchantUid').mockRejectedValue(
+        new Error('database down'),
+      );
+      await expect(
+        service.verify({
+          impUid: 'imp_1',
+          merchantUid: 'order-1',
+          source: 'webhook',
+        }),
+      ).rejects.toThrow('database down');
+      expect(orders.writes).toEqual([]);
+    });
+  });
+
   describe('refunds', () => {
     it('refunds a forgery with its checksum first, then records the payment as refunded', async () => {
       const { service, iamport, orders, delivered, log } = setup();
