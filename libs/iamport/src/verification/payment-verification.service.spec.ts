@@ -737,7 +737,7 @@ describe('PaymentVerificationService', () => {
   });
 
   describe('a read made while iamport answers', () => {
-    /** iamport answers only once `answer()` is called; `asked` resolves once the lookup was sent. */
+    /** iamport answers only once `answer()` is called. */
     function heldLookup(iamport: FakeIamport) {
       const getPayment = iamport.getPayment.bind(iamport);
       let answer!: () => void;
