@@ -1,9 +1,10 @@
 /**
- * `npm run bench:profile [-- --name=… --n=3000 --warmup=300 --db=postgres --adapter=express --latency=30]`
+ * `npm run bench:profile [-- --name=… --n=3000 --warmup=300 --db=postgres --adapter=express --latency=30 --scenario=storm]`
  *
  * A CPU profile of the module app during the webhook storm (scenario 1 of
  * `npm run bench`): the sample app alone, run with `node --cpu-prof`, warmed
- * up, then N first webhooks of distinct paid payments; stopped with SIGTERM
+ * up, then N first webhooks of distinct paid payments (`--scenario=duplicates`:
+ * the same webhooks again once they are settled, scenario 3); stopped with SIGTERM
  * (Nest's shutdown hooks close it and Node writes the profile on the way out).
  * Only the samples taken while the storm ran are counted: the profile's clock
  * is the monotonic clock `process.hrtime` reads. Writes
@@ -61,6 +62,13 @@ import {
 
 const PROFILES_DIR = join(REPO, 'dist', 'bench', 'profiles');
 
+const SCENARIOS = ['storm', 'duplicates'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const SCENARIO_TITLES: Record<Scenario, string> = {
+  storm: 'the webhook storm',
+  duplicates: 'duplicate webhooks',
+};
+
 /** Now on the monotonic clock, in µs: the clock of a V8 profile's timestamps. */
 function monotonicUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
@@ -77,6 +85,7 @@ await runBenchmark('bench-profile', async (workDirectory) => {
     'latency',
     'interval',
     'top',
+    'scenario',
   ]);
   const name = args.text('name', 'latest');
   if (!/^[a-z0-9_-]+$/i.test(name))
@@ -89,6 +98,7 @@ await runBenchmark('bench-profile', async (workDirectory) => {
   const latencyMs = args.number('latency', 30);
   const intervalUs = args.number('interval', 1_000);
   const top = args.number('top', 25);
+  const [scenario] = args.choices('scenario', SCENARIOS, ['storm']);
 
   snapshotBuiltApps();
   const started = Date.now();
@@ -145,11 +155,17 @@ await runBenchmark('bench-profile', async (workDirectory) => {
     simulator.control,
     payments,
   );
+  const stormRequests = storm.map((p) =>
+    webhookRequest(p.impUid, p.merchantUid),
+  );
+  // Duplicates: the same webhooks once more, of payments the first round settled.
+  if (scenario === 'duplicates')
+    await runLoad(spec(stormRequests), workDirectory);
   const otherBefore = await waitForQuietMachine();
   const fromUs = monotonicUs();
   const load = await runLoad(
     {
-      ...spec(storm.map((p) => webhookRequest(p.impUid, p.merchantUid))),
+      ...spec(stormRequests),
       watch: {
         app: app.child.pid,
         simulator: simulator.child.pid,
@@ -215,6 +231,7 @@ await runBenchmark('bench-profile', async (workDirectory) => {
       adapter: adapter!,
       latencyMs,
       intervalUs,
+      scenario: scenario!,
     },
     load,
     paid,
@@ -242,6 +259,7 @@ interface Report {
     adapter: string;
     latencyMs: number;
     intervalUs: number;
+    scenario: Scenario;
   };
   load: LoadResult;
   paid: number;
@@ -268,18 +286,20 @@ function render(report: Report): string {
       ? null
       : (cpu.app / 100) * load.durationMs;
   const out: string[] = [];
-  out.push(`# CPU profile of the webhook storm: ${report.name}`);
+  out.push(
+    `# CPU profile of ${SCENARIO_TITLES[settings.scenario]}: ${report.name}`,
+  );
   out.push('');
   out.push(
     `${describeProvenance(provenance())}. The module app (\`dist/apps/sample/main.js\`) alone, under \`node --cpu-prof\` ` +
       `(sampling every ${fixed(settings.intervalUs)} µs), on ${settings.database} × ${settings.adapter}, ` +
       `${settings.latencyMs} ms upstream: ${fixed(settings.warmupPayments)} warm-up payments (redirect + webhook, then the webhooks again), ` +
-      `then scenario 1 of \`npm run bench\`, ${fixed(settings.payments)} first webhooks of distinct paid payments over ` +
+      `then ${settings.scenario === 'storm' ? `scenario 1 of \`npm run bench\`, ${fixed(settings.payments)} first webhooks of distinct paid payments` : `scenario 3 of \`npm run bench\`, the webhooks of ${fixed(settings.payments)} paid payments a first round of them settled`} over ` +
       `${fixed(settings.connections)} connections. ${fixed(report.elapsedSeconds)} s in all.`,
   );
   out.push('');
   out.push(
-    `Storm: ${fixed(load.requestsPerSecond)} req/s, p50 ${fixed(load.latencyMs.p50)} ms, p99 ${fixed(load.latencyMs.p99)} ms, ` +
+    `${settings.scenario === 'storm' ? 'Storm' : 'Duplicates'}: ${fixed(load.requestsPerSecond)} req/s, p50 ${fixed(load.latencyMs.p50)} ms, p99 ${fixed(load.latencyMs.p99)} ms, ` +
       `${fixed(load.non2xx + load.errors + load.timeouts)} failed, ${fixed(report.paid)}/${fixed(settings.payments)} paid; ` +
       `CPU (% of one core) app ${fixed(cpu?.app)}, simulator ${fixed(cpu?.simulator)}, ` +
       `database ${fixed(cpu?.postgres ?? cpu?.mariadb)}, load generator ${fixed(cpu?.loadGenerator)}, ` +
