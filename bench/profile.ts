@@ -64,9 +64,23 @@ const PROFILES_DIR = join(REPO, 'dist', 'bench', 'profiles');
 
 const SCENARIOS = ['storm', 'duplicates'] as const;
 type Scenario = (typeof SCENARIOS)[number];
-const SCENARIO_TITLES: Record<Scenario, string> = {
-  storm: 'the webhook storm',
-  duplicates: 'duplicate webhooks',
+/** How the report names each scenario: its title, its load, and what was sent (for N payments). */
+const SCENARIO_TEXT: Record<
+  Scenario,
+  { title: string; load: string; sent: (payments: string) => string }
+> = {
+  storm: {
+    title: 'the webhook storm',
+    load: 'Storm',
+    sent: (payments) =>
+      `scenario 1 of \`npm run bench\`, ${payments} first webhooks of distinct paid payments`,
+  },
+  duplicates: {
+    title: 'duplicate webhooks',
+    load: 'Duplicates',
+    sent: (payments) =>
+      `scenario 3 of \`npm run bench\`, the webhooks of ${payments} paid payments a first round of them settled`,
+  },
 };
 
 /** Now on the monotonic clock, in µs: the clock of a V8 profile's timestamps. */
@@ -285,21 +299,20 @@ function render(report: Report): string {
     cpu?.app === null || cpu?.app === undefined
       ? null
       : (cpu.app / 100) * load.durationMs;
+  const text = SCENARIO_TEXT[settings.scenario];
   const out: string[] = [];
-  out.push(
-    `# CPU profile of ${SCENARIO_TITLES[settings.scenario]}: ${report.name}`,
-  );
+  out.push(`# CPU profile of ${text.title}: ${report.name}`);
   out.push('');
   out.push(
     `${describeProvenance(provenance())}. The module app (\`dist/apps/sample/main.js\`) alone, under \`node --cpu-prof\` ` +
       `(sampling every ${fixed(settings.intervalUs)} µs), on ${settings.database} × ${settings.adapter}, ` +
       `${settings.latencyMs} ms upstream: ${fixed(settings.warmupPayments)} warm-up payments (redirect + webhook, then the webhooks again), ` +
-      `then ${settings.scenario === 'storm' ? `scenario 1 of \`npm run bench\`, ${fixed(settings.payments)} first webhooks of distinct paid payments` : `scenario 3 of \`npm run bench\`, the webhooks of ${fixed(settings.payments)} paid payments a first round of them settled`} over ` +
+      `then ${text.sent(fixed(settings.payments))} over ` +
       `${fixed(settings.connections)} connections. ${fixed(report.elapsedSeconds)} s in all.`,
   );
   out.push('');
   out.push(
-    `${settings.scenario === 'storm' ? 'Storm' : 'Duplicates'}: ${fixed(load.requestsPerSecond)} req/s, p50 ${fixed(load.latencyMs.p50)} ms, p99 ${fixed(load.latencyMs.p99)} ms, ` +
+    `${text.load}: ${fixed(load.requestsPerSecond)} req/s, p50 ${fixed(load.latencyMs.p50)} ms, p99 ${fixed(load.latencyMs.p99)} ms, ` +
       `${fixed(load.non2xx + load.errors + load.timeouts)} failed, ${fixed(report.paid)}/${fixed(settings.payments)} paid; ` +
       `CPU (% of one core) app ${fixed(cpu?.app)}, simulator ${fixed(cpu?.simulator)}, ` +
       `database ${fixed(cpu?.postgres ?? cpu?.mariadb)}, load generator ${fixed(cpu?.loadGenerator)}, ` +
