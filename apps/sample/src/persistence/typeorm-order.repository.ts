@@ -45,6 +45,8 @@ interface RecordRow {
 
 // The most first commits one statement carries: the orders it moves stay locked until it commits.
 const MOST_COMMITS_TOGETHER = 32;
+// MariaDB: the most keys one read carries (see readInParts).
+const MOST_READS_TOGETHER = 32;
 
 /** How one write of a batch ended: written or not (a lost compare-and-set), or an error. */
 type Committed = { written: boolean } | { error: unknown };
@@ -93,9 +95,10 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
   /**
    * Both in one statement, each side possibly missing. On PostgreSQL and
    * MariaDB the reads that requests ask for in the same turn of the event
-   * loop go as one statement (`Batch`): each gets the rows of its own keys,
-   * read after it asked, so nothing is shared between callers but the round
-   * trip. SQLite, in process, reads each at once.
+   * loop go as one statement (`Batch`; on MariaDB one per 32 keys): each
+   * gets the rows of its own keys, read after it asked, so nothing is shared
+   * between callers but the round trip. SQLite, in process, reads each at
+   * once.
    */
   async findOrderAndRecord(
     merchantUid: string,
@@ -109,22 +112,52 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
   }
 
   private async readMany(wanted: Wanted[]): Promise<Array<Row | undefined>> {
-    const { rows } = this.sql.postgres
-      ? // One text for every batch size: one prepared statement.
-        await this.sql.prepared(
-          `SELECT w.i AS wanted, ${BOTH_COLUMNS}
-           FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS w(merchant_uid, imp_uid, i)
-           ${JOINED}`,
-          [wanted.map((w) => w.merchantUid), wanted.map((w) => w.impUid)],
-        )
-      : await this.sql.run(
-          `SELECT w.i AS wanted, ${BOTH_COLUMNS}
-           FROM (${wanted.map((_, index) => `SELECT ${index + 1} AS i, ? AS merchant_uid, ? AS imp_uid`).join(' UNION ALL ')}) AS w
-           ${JOINED}`,
-          wanted.flatMap((w) => [w.merchantUid, w.impUid]),
-        );
+    if (!this.sql.postgres) return this.readInParts(wanted);
+    // One text for every batch size: one prepared statement.
+    const { rows } = await this.sql.prepared(
+      `SELECT w.i AS wanted, ${BOTH_COLUMNS}
+       FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS w(merchant_uid, imp_uid, i)
+       ${JOINED}`,
+      [wanted.map((w) => w.merchantUid), wanted.map((w) => w.impUid)],
+    );
     const byIndex = new Map(rows.map((row) => [Number(row.wanted), row]));
     return wanted.map((_, index) => byIndex.get(index + 1));
+  }
+
+  /**
+   * MariaDB: a batch as statements of 1, 2, 4 … 32 keys, the last key
+   * repeated to fill one, so that six prepared texts serve every batch (a
+   * text per batch size would be parsed again and again). The keys go as
+   * parameters, which take the collation of the column they are compared
+   * with, whatever the tables' character set.
+   */
+  private async readInParts(wanted: Wanted[]): Promise<Array<Row | undefined>> {
+    const parts: Array<Promise<Array<Row | undefined>>> = [];
+    for (let start = 0; start < wanted.length; start += MOST_READS_TOGETHER) {
+      const part = wanted.slice(start, start + MOST_READS_TOGETHER);
+      let size = 1;
+      while (size < part.length) size *= 2;
+      const keys = Array.from(
+        { length: size },
+        (_, index) => part[Math.min(index, part.length - 1)],
+      );
+      parts.push(
+        this.sql
+          .prepared(
+            `SELECT w.i AS wanted, ${BOTH_COLUMNS}
+             FROM (${keys.map((_, index) => `SELECT ${index + 1} AS i, ? AS merchant_uid, ? AS imp_uid`).join(' UNION ALL ')}) AS w
+             ${JOINED}`,
+            keys.flatMap((w) => [w.merchantUid, w.impUid]),
+          )
+          .then(({ rows }) => {
+            const byIndex = new Map(
+              rows.map((row) => [Number(row.wanted), row]),
+            );
+            return part.map((_, index) => byIndex.get(index + 1));
+          }),
+      );
+    }
+    return (await Promise.all(parts)).flat();
   }
 
   async commit(write: VerificationWrite): Promise<boolean> {
