@@ -120,12 +120,11 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
        ${JOINED}`,
       [wanted.map((w) => w.merchantUid), wanted.map((w) => w.impUid)],
     );
-    const byIndex = new Map(rows.map((row) => [Number(row.wanted), row]));
-    return wanted.map((_, index) => byIndex.get(index + 1));
+    return inOrder(rows, wanted.length);
   }
 
   /**
-   * MariaDB: a batch as statements of 1, 2, 4 … 32 keys, the last key
+   * MariaDB (and MySQL): a batch as statements of 1, 2, 4 … 32 keys, the last key
    * repeated to fill one, so that six prepared texts serve every batch (a
    * text per batch size would be parsed again and again). The keys go as
    * parameters, which take the collation of the column they are compared
@@ -149,12 +148,7 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
              ${JOINED}`,
             keys.flatMap((w) => [w.merchantUid, w.impUid]),
           )
-          .then(({ rows }) => {
-            const byIndex = new Map(
-              rows.map((row) => [Number(row.wanted), row]),
-            );
-            return part.map((_, index) => byIndex.get(index + 1));
-          }),
+          .then(({ rows }) => inOrder(rows, part.length)),
       );
     }
     return (await Promise.all(parts)).flat();
@@ -303,6 +297,12 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
     );
     return Number(rows[0]?.written) === 1;
   }
+}
+
+/** The row of each of the first `count` keys, by its `wanted` position (1-based). */
+function inOrder(rows: Row[], count: number): Array<Row | undefined> {
+  const byIndex = new Map(rows.map((row) => [Number(row.wanted), row]));
+  return Array.from({ length: count }, (_, index) => byIndex.get(index + 1));
 }
 
 function compare(a: string, b: string): number {
