@@ -45,7 +45,7 @@ interface RecordRow {
 
 // The most first commits one statement carries: the orders it moves stay locked until it commits.
 const MOST_COMMITS_TOGETHER = 32;
-// MariaDB: the most keys one read carries (see readInParts).
+// MariaDB: the most keys one read carries (see readPadded).
 const MOST_READS_TOGETHER = 32;
 
 /** How one write of a batch ended: written or not (a lost compare-and-set), or an error. */
@@ -62,9 +62,7 @@ type Committed = { written: boolean } | { error: unknown };
 @Injectable()
 export class TypeOrmOrderRepository implements IamportOrderRepository {
   // The reads of concurrent requests, one statement per batch (see findOrderAndRecord).
-  private readonly reads = new Batch<Wanted, Row | undefined>((wanted) =>
-    this.readMany(wanted),
-  );
+  private readonly reads: Batch<Wanted, Row | undefined>;
 
   // PostgreSQL: the first commits of concurrent requests, one statement per batch.
   private readonly firstCommits = new Batch<FirstCommit, Committed>(
@@ -72,7 +70,12 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
     MOST_COMMITS_TOGETHER,
   );
 
-  constructor(private readonly sql: Sql) {}
+  constructor(private readonly sql: Sql) {
+    this.reads = new Batch(
+      (wanted) => this.readMany(wanted),
+      sql.postgres ? undefined : MOST_READS_TOGETHER,
+    );
+  }
 
   async findByMerchantUid(merchantUid: string): Promise<IamportOrder | null> {
     const { rows } = await this.sql.run<OrderRow>(
@@ -112,7 +115,7 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
   }
 
   private async readMany(wanted: Wanted[]): Promise<Array<Row | undefined>> {
-    if (!this.sql.postgres) return this.readInParts(wanted);
+    if (!this.sql.postgres) return this.readPadded(wanted);
     // One text for every batch size: one prepared statement.
     const { rows } = await this.sql.prepared(
       `SELECT w.i AS wanted, ${BOTH_COLUMNS}
@@ -124,34 +127,26 @@ export class TypeOrmOrderRepository implements IamportOrderRepository {
   }
 
   /**
-   * MariaDB (and MySQL): a batch as statements of 1, 2, 4 … 32 keys, the last key
-   * repeated to fill one, so that six prepared texts serve every batch (a
-   * text per batch size would be parsed again and again). The keys go as
-   * parameters, which take the collation of the column they are compared
-   * with, whatever the tables' character set.
+   * MariaDB (and MySQL): a batch of at most 32 keys as a statement of 1, 2,
+   * 4 … 32 keys, the last key repeated to fill it, so that six prepared texts
+   * serve every batch (a text per batch size would be parsed again and
+   * again). The keys go as parameters, which take the collation of the
+   * column they are compared with, whatever the tables' character set.
    */
-  private async readInParts(wanted: Wanted[]): Promise<Array<Row | undefined>> {
-    const parts: Array<Promise<Array<Row | undefined>>> = [];
-    for (let start = 0; start < wanted.length; start += MOST_READS_TOGETHER) {
-      const part = wanted.slice(start, start + MOST_READS_TOGETHER);
-      let size = 1;
-      while (size < part.length) size *= 2;
-      const keys = Array.from(
-        { length: size },
-        (_, index) => part[Math.min(index, part.length - 1)],
-      );
-      parts.push(
-        this.sql
-          .prepared(
-            `SELECT w.i AS wanted, ${BOTH_COLUMNS}
-             FROM (${keys.map((_, index) => `SELECT ${index + 1} AS i, ? AS merchant_uid, ? AS imp_uid`).join(' UNION ALL ')}) AS w
-             ${JOINED}`,
-            keys.flatMap((w) => [w.merchantUid, w.impUid]),
-          )
-          .then(({ rows }) => inOrder(rows, part.length)),
-      );
-    }
-    return (await Promise.all(parts)).flat();
+  private async readPadded(wanted: Wanted[]): Promise<Array<Row | undefined>> {
+    let size = 1;
+    while (size < wanted.length) size *= 2;
+    const keys = Array.from(
+      { length: size },
+      (_, index) => wanted[Math.min(index, wanted.length - 1)],
+    );
+    const { rows } = await this.sql.prepared(
+      `SELECT w.i AS wanted, ${BOTH_COLUMNS}
+       FROM (${keys.map((_, index) => `SELECT ${index + 1} AS i, ? AS merchant_uid, ? AS imp_uid`).join(' UNION ALL ')}) AS w
+       ${JOINED}`,
+      keys.flatMap((w) => [w.merchantUid, w.impUid]),
+    );
+    return inOrder(rows, wanted.length);
   }
 
   async commit(write: VerificationWrite): Promise<boolean> {
