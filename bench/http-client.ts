@@ -2,8 +2,10 @@
  * `npm run bench:http-client [-- --n=20000 --connections=50 --rounds=3]`
  *
  * The CPU one iamport lookup costs the app in its HTTP client: the module's
- * transport before issue 12 (axios, with the options it passed) against the
- * two `HttpExchange` uses now (Node's keep-alive agent; undici's behind a proxy). A server in
+ * transport before issue 12 (axios, with the options it passed) and its Node
+ * path before 2026-12-03 (copied here as it was) against the two
+ * `HttpExchange` uses now, loaded from the package build (Node's keep-alive
+ * agent; undici's behind a proxy). A server in
  * a process of its own answers `GET /payments/{imp_uid}` with a payment of
  * the simulator's size; this process sends the requests, `connections` at a
  * time, and reads its own CPU time (user + system), so the server's work is
@@ -12,8 +14,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import {
+  Agent as HttpAgent,
+  type IncomingMessage,
+  request as httpRequest,
+} from 'node:http';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import axios from 'axios';
 import { EnvHttpProxyAgent } from 'undici';
 import { Args } from './lib/args.js';
@@ -42,6 +49,24 @@ server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 `;
 
 type Send = (index: number) => Promise<string>;
+
+/** `HttpExchange` as built by `npm run build:lib` (the bench compiles apart from the library). */
+const EXCHANGE_BUILD = 'dist/libs/iamport/esm/client/http-exchange.js';
+interface HttpExchangeClass {
+  new (
+    baseUrl: string,
+    dispatcher?: EnvHttpProxyAgent,
+  ): {
+    send(request: {
+      method: 'GET';
+      path: string;
+      headers: Record<string, string>;
+      timeoutMs: number;
+      maxAnswerBytes: number;
+    }): Promise<{ status: number; text: string }>;
+    close(): Promise<void>;
+  };
+}
 
 async function main(): Promise<void> {
   const args = new Args(process.argv.slice(2), ['n', 'connections', 'rounds']);
@@ -75,41 +100,57 @@ async function main(): Promise<void> {
     });
     return response.data;
   };
-  const agent = new EnvHttpProxyAgent();
-  const viaUndici: Send = async (index) => {
-    const response = await agent.request({
-      origin,
-      path: `/payments/imp_${index}`,
-      method: 'GET',
-      headers,
-      signal: AbortSignal.timeout(5000),
-      headersTimeout: 5000,
-      bodyTimeout: 5000,
-    });
-    const chunks: Buffer[] = [];
-    for await (const chunk of response.body as AsyncIterable<Buffer>)
-      chunks.push(chunk);
-    return Buffer.concat(chunks).toString('utf8');
-  };
+  // The module's own transport, from the package build (`npm run build:lib`): what a lookup costs
+  // is measured on the code that makes it, not on a copy of it.
+  const { HttpExchange } = (await import(
+    pathToFileURL(join(process.cwd(), EXCHANGE_BUILD)).href
+  )) as { HttpExchange: HttpExchangeClass };
+  const lookup = (index: number) => ({
+    method: 'GET' as const,
+    path: `/payments/imp_${index}`,
+    headers,
+    timeoutMs: 5000,
+    maxAnswerBytes: 16 * 1024 * 1024,
+  });
+  const undiciAgent = new EnvHttpProxyAgent();
+  const undiciExchange = new HttpExchange(origin, undiciAgent);
+  const viaUndici: Send = async (index) =>
+    (await undiciExchange.send(lookup(index))).text;
+  const nodeExchange = new HttpExchange(origin);
+  const viaNode: Send = async (index) =>
+    (await nodeExchange.send(lookup(index))).text;
 
+  // The module's Node path before 2026-12-03, as it was: the exchange bounded by
+  // `AbortSignal.timeout`, the body read with `for await`.
   const nodeAgent = new HttpAgent({ keepAlive: true });
-  const viaNode: Send = (index) =>
-    new Promise((resolve, reject) => {
-      const outgoing = httpRequest(
-        `${origin}/payments/imp_${index}`,
-        { agent: nodeAgent, headers, signal: AbortSignal.timeout(5000) },
-        (incoming) => {
-          const chunks: Buffer[] = [];
-          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-          incoming.on('end', () =>
-            resolve(Buffer.concat(chunks).toString('utf8')),
-          );
-          incoming.on('error', reject);
+  const url = new URL(origin);
+  const viaNodeBefore: Send = async (index) => {
+    const signal = AbortSignal.timeout(5000);
+    const incoming = await new Promise<IncomingMessage>((resolve, reject) =>
+      httpRequest(
+        {
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: url.port,
+          path: `/payments/imp_${index}`,
+          method: 'GET',
+          headers,
+          agent: nodeAgent,
+          signal,
         },
-      );
-      outgoing.on('error', reject);
-      outgoing.end();
-    });
+        resolve,
+      )
+        .on('error', reject)
+        .end(),
+    );
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of incoming as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
+  };
 
   async function measure(send: Send): Promise<number> {
     let next = 0;
@@ -127,28 +168,33 @@ async function main(): Promise<void> {
     return (used.user + used.system) / n;
   }
 
-  // Warm both up (JIT, connections), then alternate.
+  // Warm them up (JIT, connections), then alternate.
   await measure(viaAxios);
   await measure(viaUndici);
+  await measure(viaNodeBefore);
   await measure(viaNode);
   const results = {
     axios: [] as number[],
     undici: [] as number[],
+    nodeBefore: [] as number[],
     node: [] as number[],
   };
   for (let round = 0; round < rounds; round++) {
     results.axios.push(await measure(viaAxios));
     results.undici.push(await measure(viaUndici));
+    results.nodeBefore.push(await measure(viaNodeBefore));
     results.node.push(await measure(viaNode));
   }
   nodeAgent.destroy();
+  await nodeExchange.close();
+  await undiciExchange.close();
   server.kill();
-  await agent.close();
 
   const mean = (values: number[]) =>
     values.reduce((sum, value) => sum + value, 0) / values.length;
   const axiosUs = mean(results.axios);
   const undiciUs = mean(results.undici);
+  const nodeBeforeUs = mean(results.nodeBefore);
   const nodeUs = mean(results.node);
   const meta = provenance();
   const report = [
@@ -166,13 +212,19 @@ async function main(): Promise<void> {
           '1.00',
         ],
         [
-          'undici (the module behind a proxy)',
+          'undici, `HttpExchange` (the module behind a proxy)',
           results.undici.map((value) => fixed(value)).join(' / '),
           fixed(undiciUs),
           fixed(undiciUs / axiosUs, 2),
         ],
         [
-          "node:http, keep-alive agent (the module's default)",
+          'node:http, keep-alive agent, `AbortSignal.timeout` and `for await` (the default before 2026-12-03)',
+          results.nodeBefore.map((value) => fixed(value)).join(' / '),
+          fixed(nodeBeforeUs),
+          fixed(nodeBeforeUs / axiosUs, 2),
+        ],
+        [
+          "node:http, keep-alive agent, `HttpExchange` (the module's default)",
           results.node.map((value) => fixed(value)).join(' / '),
           fixed(nodeUs),
           fixed(nodeUs / axiosUs, 2),

@@ -74,7 +74,7 @@ const credentials = {
   impSecret: 'secret-of-the-test',
 };
 
-describe('the HTTP transport (undici) under answers the simulator does not give', () => {
+describe("the HTTP transport (Node's agent) under answers the simulator does not give", () => {
   let api: Awaited<ReturnType<typeof misbehavingApi>>;
   let fixture: ClientFixture | undefined;
 
@@ -155,6 +155,26 @@ describe('the HTTP transport (undici) under answers the simulator does not give'
     expect(error.message).toMatch(
       /connection failed \((UND_ERR_SOCKET|ECONNRESET)\)/,
     );
+  });
+
+  it('reports an answer cut off before its last byte as a network error, and retries it', async () => {
+    api = await misbehavingApi((_request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.setHeader('content-length', '1000');
+      response.write('{"code":0,"response":{"imp_uid":');
+      setTimeout(() => response.socket?.destroy(), 20);
+    });
+    fixture = await createClient(
+      { ...credentials, url: api.url },
+      { maxRetries: 1 },
+    );
+    const error = await rejectionOf(fixture.client.getPayment('imp_cut'));
+    expect(error).toBeInstanceOf(IamportNetworkError);
+    expect(error.message).toMatch(
+      /connection failed \((ECONNRESET|ERR_STREAM_PREMATURE_CLOSE)\)/,
+    );
+    expect(error.retryable).toBe(true);
+    expect(api.hits.get('/payments/imp_cut')).toBe(2);
   });
 
   it('bounds a V2 answer by maxAnswerBytes, without retrying, and times out a slow one', async () => {
