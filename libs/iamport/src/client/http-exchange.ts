@@ -120,16 +120,9 @@ export class HttpExchange {
         headersTimeout: request.timeoutMs,
         bodyTimeout: request.timeoutMs,
       });
-      const text = await new Promise<string>((resolve, reject) => {
-        readBounded(response.body, request.maxAnswerBytes, (read) =>
-          'text' in read ? resolve(read.text) : reject(read.error),
-        );
-        // The signal no longer bounds a body that closes without ending; after the end this is a no-op.
-        response.body.once('close', () =>
-          reject(
-            new HttpExchangeError('connection', 'ERR_STREAM_PREMATURE_CLOSE'),
-          ),
-        );
+      // The signal no longer bounds a body that closes without ending: the close ends it too.
+      const text = await readBounded(response.body, request.maxAnswerBytes, {
+        closeEnds: true,
       });
       return { status: response.statusCode, text };
     } catch (error) {
@@ -172,12 +165,9 @@ export class HttpExchange {
             agent,
           },
           (incoming) =>
-            readBounded(incoming, request.maxAnswerBytes, (read) =>
-              end(
-                'text' in read
-                  ? { status: incoming.statusCode ?? 0, text: read.text }
-                  : failureOf(read.error, false),
-              ),
+            void readBounded(incoming, request.maxAnswerBytes).then(
+              (text) => end({ status: incoming.statusCode ?? 0, text }),
+              (error: unknown) => end(failureOf(error, false)),
             ),
         );
         outgoing.on('error', (error) => end(failureOf(error, false)));
@@ -197,36 +187,36 @@ function proxyConfigured(): boolean {
 }
 
 /**
- * Reads the answer's text, once: refused once it passes `maxBytes` (the body
- * destroyed, its connection not reused); an answer cut off before its last
- * byte is the error it ends with.
+ * The answer's text, refused once it passes `maxBytes` (the body destroyed,
+ * its connection not reused); an answer cut off before its last byte rejects
+ * with the error it ends with. Node's response gets no 'close' listener: it
+ * costs a fifth of a lookup's CPU, a response cut off emits 'error'
+ * (ECONNRESET) before it closes, and the exchange's timer bounds anything else.
  */
 function readBounded(
   body: Readable,
   maxBytes: number,
-  done: (read: { text: string } | { error: unknown }) => void,
-): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let finished = false;
-  const finish = (read: { text: string } | { error: unknown }) => {
-    if (finished) return;
-    finished = true;
-    if ('error' in read) body.destroy();
-    done(read);
-  };
-  body.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > maxBytes)
-      finish({ error: new HttpExchangeError('too_large', undefined) });
-    else chunks.push(chunk);
+  { closeEnds = false } = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      body.destroy();
+      reject(new HttpExchangeError('too_large', undefined));
+    });
+    body.on('end', () => resolve(Buffer.concat(chunks, size).toString('utf8')));
+    body.on('error', reject);
+    // After the end, a no-op: a promise settles once.
+    if (closeEnds)
+      body.once('close', () =>
+        reject(
+          new HttpExchangeError('connection', 'ERR_STREAM_PREMATURE_CLOSE'),
+        ),
+      );
   });
-  body.on('end', () =>
-    finish({ text: Buffer.concat(chunks, size).toString('utf8') }),
-  );
-  // No 'close' listener: on Node's response it costs a fifth of a lookup's CPU, and a response cut
-  // off emits 'error' (ECONNRESET) before it closes; the exchange's timer bounds anything else.
-  body.on('error', (error) => finish({ error }));
 }
 
 const TIMEOUT_CODES = new Set([
