@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick | --n=… --db=… --adapter=… --latency=… --impl=…]`
+ * `npm run bench [-- --quick | --n=… --db=… --adapter=… --latency=… --impl=… --trace]`
  *
  * The sample app (the module), the naive integration of iamport's samples and
  * the floor, side by side on the same simulator, database and HTTP adapter,
@@ -8,6 +8,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   ADAPTERS,
   type Adapter,
@@ -45,6 +46,7 @@ import {
   resetPeakRss,
   waitForQuietMachine,
 } from './lib/processes.js';
+import { type SpanTiming, spanTimings } from './lib/spans.js';
 import {
   describeProvenance,
   RESULTS_DIR,
@@ -78,6 +80,8 @@ interface Settings {
   metrics?: 'on' | 'off';
   /** `--pool`: `DATABASE_POOL_SIZE` of all three apps alike (PostgreSQL, MariaDB); runs saved before it had 10. */
   poolSize?: number;
+  /** `--trace`: the module app records its spans (`lib/span-log.ts`), and the report says where a request's time went. */
+  trace?: boolean;
 }
 
 /** One measured cell: one implementation, one scenario, one latency, one database, one adapter. */
@@ -103,6 +107,8 @@ export interface Cell {
   otherCpuBeforePercent: number;
   /** Both attempts, when the first was disturbed and the cell was measured again. */
   attempts?: Cell[];
+  /** With `--trace`, the module's spans that ended during the cell, by name. */
+  spans?: Record<string, SpanTiming>;
 }
 
 function readSettings(argv: string[]): Settings {
@@ -118,6 +124,7 @@ function readSettings(argv: string[]): Settings {
     'name',
     'metrics',
     'pool',
+    'trace',
   ]);
   const quick = args.flag('quick');
   const name = args.text('name', quick ? 'quick' : 'latest');
@@ -139,6 +146,7 @@ function readSettings(argv: string[]): Settings {
     implementations: args.choices('impl', IMPLEMENTATIONS, IMPLEMENTATIONS),
     metrics: args.choice('metrics', ['on', 'off'] as const, 'on'),
     poolSize: args.number('pool', 20),
+    trace: args.flag('trace'),
   };
 }
 
@@ -162,6 +170,9 @@ async function runGroup(
       logDirectory: workDirectory,
     };
     const pool = { DATABASE_POOL_SIZE: String(settings.poolSize ?? 10) };
+    const spanLog = settings.trace
+      ? join(workDirectory, `spans-${database}-${adapter}.log`)
+      : null;
     // The sample app first: its migrations make the schema the baselines write into,
     // and its POST /orders makes every order, whichever app is measured.
     const shop = await startApp({
@@ -170,7 +181,9 @@ async function runGroup(
       env: {
         ...pool,
         METRICS_ENABLED: settings.metrics === 'off' ? 'false' : 'true',
+        ...(spanLog ? { BENCH_SPAN_LOG: spanLog } : {}),
       },
+      nodeArgs: spanLog ? [`--import=${SPAN_LOG_MODULE}`] : [],
     });
     apps.set('module', shop);
     for (const implementation of settings.implementations) {
@@ -196,6 +209,7 @@ async function runGroup(
           latencyMs,
           implementation,
           app: apps.get(implementation)!,
+          spanLog: implementation === 'module' ? spanLog : null,
           simulator: simulator!,
           connection: connection!,
           workDirectory,
@@ -273,6 +287,8 @@ interface CellContext {
   latencyMs: number;
   implementation: Implementation;
   app: RunningApp;
+  /** With `--trace`, the file the module app writes its spans to. */
+  spanLog: string | null;
   simulator: RunningSimulator;
   connection: DatabaseConnection;
   workDirectory: string;
@@ -338,6 +354,10 @@ async function measure(
 
 const DISTURBED_PERCENT = 40;
 
+const SPAN_LOG_MODULE = fileURLToPath(
+  new URL('./lib/span-log.js', import.meta.url),
+);
+
 async function measureOnce(
   context: CellContext,
   scenario: Scenario,
@@ -347,6 +367,7 @@ async function measureOnce(
   const otherCpuBeforePercent = await waitForQuietMachine();
   const statsBefore = await simulator.control.stats();
   const perCell = resetPeakRss(app.child.pid);
+  const startedAt = Date.now();
   const load = await runLoad(
     {
       url: app.url,
@@ -362,6 +383,7 @@ async function measureOnce(
     },
     context.workDirectory,
   );
+  const endedAt = Date.now();
   const peak = peakRss(app.child.pid);
   const statsAfter = await simulator.control.stats();
   const apiCalls = apiCallsBetween(statsBefore, statsAfter);
@@ -385,6 +407,9 @@ async function measureOnce(
     peakRssPerCell: perCell,
     paidAfter,
     otherCpuBeforePercent,
+    ...(context.spanLog
+      ? { spans: await spanTimings(context.spanLog, startedAt, endedAt) }
+      : {}),
   };
   console.log(
     `  ${context.latencyMs} ms ${pad(context.implementation, 6)} ${pad(scenario, 20)} ` +
@@ -601,11 +626,57 @@ function render(
       ['l', 'r', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
   );
+  if (cells.some((cell) => cell.spans)) out.push('', ...whereTimeGoes(cells));
   out.push('');
   out.push('## Targets');
   out.push('');
   out.push(...targets(cells, settings.connections).map((line) => `- ${line}`));
   return out.join('\n');
+}
+
+/** The module's spans per cell (`--trace`): where a request's time went besides the wait for iamport. */
+const TRACED_STEPS: [title: string, span: string][] = [
+  ['verify', 'iamport.verify'],
+  ['lookup', 'iamport.getPaymentByImpUid'],
+  ['commit', 'iamport.commit'],
+  ['handlers', 'iamport.handlers'],
+  ['notification row', 'iamport.notification'],
+];
+
+function whereTimeGoes(cells: Cell[]): string[] {
+  const traced = cells.filter((cell) => cell.spans);
+  return [
+    "## Where the module's time goes (`--trace`)",
+    '',
+    'Each step is a span of the module (`IAMPORT_SPANS`): its mean duration in ms and, in brackets, how many there were per request. ' +
+      '`verify` holds the lookup (the wait for iamport), the commit and the handlers; the notification row follows it. ' +
+      "request p50 is the load generator's.",
+    '',
+    table(
+      [
+        'scenario',
+        'upstream',
+        'database',
+        'adapter',
+        'request p50 ms',
+        ...TRACED_STEPS.map(([title]) => `${title} ms`),
+      ],
+      traced.map((cell) => [
+        SCENARIO_TITLES[cell.scenario],
+        `${cell.latencyMs} ms`,
+        DB_LABEL[cell.database],
+        cell.adapter,
+        fixed(cell.load.latencyMs.p50),
+        ...TRACED_STEPS.map(([, name]) => {
+          const timing = cell.spans?.[name];
+          return timing
+            ? `${fixed(timing.meanMs, 2)} (${fixed(timing.count / cell.requests, 2)})`
+            : '–';
+        }),
+      ]),
+      ['l', 'r', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  ];
 }
 
 function verdict(met: number, of: number): string {

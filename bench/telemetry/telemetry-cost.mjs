@@ -1,6 +1,7 @@
 // What the module's telemetry costs per request, in CPU time: the calls one
 // first webhook makes (a verification span with its counters, a transition,
-// an iamport call span with its histogram), first with no OpenTelemetry SDK
+// an iamport call span with its histogram, the commit's, the handlers' and the
+// notification row's spans), first with no OpenTelemetry SDK
 // (the API's no-ops), then with the sample's set-up (MeterProvider with the
 // Prometheus exporter, scraped every 1,000 requests). Needs `npm run build:lib`.
 // Usage: node bench/telemetry/telemetry-cost.mjs [requests]
@@ -13,6 +14,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import {
   countTransition,
   observeCall,
+  observeStep,
   observeVerification,
 } from '../../dist/libs/iamport/esm/observability/iamport-telemetry.js';
 
@@ -29,7 +31,15 @@ async function oneRequest(index, scrape) {
         seen.httpStatus = 200;
         return null;
       });
+      await observeStep('commit', { 'iamport.merchant_uid': merchantUid }, () =>
+        Promise.resolve(true),
+      );
       countTransition('pending', 'paid');
+      await observeStep(
+        'handlers',
+        { 'iamport.event_type': 'paid', 'iamport.merchant_uid': merchantUid },
+        () => Promise.resolve(true),
+      );
       return {
         result: {
           outcome: OUTCOMES[index % OUTCOMES.length],
@@ -40,6 +50,11 @@ async function oneRequest(index, scrape) {
         committed: true,
       };
     },
+  );
+  await observeStep(
+    'notification',
+    { 'iamport.notification_kind': 'webhook' },
+    () => Promise.resolve(),
   );
   if (scrape && index % 1000 === 999) await scrape();
 }

@@ -12,6 +12,7 @@ import type { OutboxEvent } from '../ports/outbox.js';
 import { IamportEventHandlers } from './iamport-event-handlers.js';
 import { deserializeEvent } from './iamport-event.js';
 import { messageOf } from '../error-message.js';
+import { observeStep } from '../observability/iamport-telemetry.js';
 
 /**
  * Runs the handlers of committed transitions. Right after the commit it
@@ -55,8 +56,13 @@ export class IamportEventDelivery
    * follows.
    */
   async deliver(stored: OutboxEvent): Promise<void> {
-    const delivered = await this.handlers.dispatch(
-      deserializeEvent(stored.payload),
+    const delivered = await observeStep(
+      'handlers',
+      {
+        'iamport.event_type': stored.type,
+        'iamport.merchant_uid': stored.merchantUid,
+      },
+      () => this.handlers.dispatch(deserializeEvent(stored.payload)),
     );
     if (!delivered || !this.options.outbox) return;
     // Not awaited: the mark only spares a redelivery (handlers are idempotent), so the answer need

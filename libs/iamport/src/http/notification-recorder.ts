@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { observeStep } from '../observability/iamport-telemetry.js';
 import {
   IAMPORT_NOTIFICATION_LOG,
+  type PaymentNotification,
   type IamportNotificationLog,
   type NotificationKind,
 } from '../ports/notification-log.js';
@@ -24,7 +26,7 @@ export class NotificationRecorder {
     received: ReceivedNotification,
     result: VerificationResult,
   ): Promise<void> {
-    return this.log.record({
+    return this.write({
       ...received,
       impUid: result.impUid ?? received.params.imp_uid ?? null,
       merchantUid: result.merchantUid ?? received.params.merchant_uid ?? null,
@@ -39,7 +41,7 @@ export class NotificationRecorder {
   }
 
   recordFailure(received: ReceivedNotification, error: unknown): Promise<void> {
-    return this.log.record({
+    return this.write({
       ...received,
       // V1 names them imp_uid and merchant_uid; V2 transactionId (txId) and paymentId.
       impUid:
@@ -58,5 +60,13 @@ export class NotificationRecorder {
           : 'unknown error',
       receivedAt: new Date(),
     });
+  }
+
+  private write(notification: PaymentNotification): Promise<void> {
+    return observeStep(
+      'notification',
+      { 'iamport.notification_kind': notification.kind },
+      () => this.log.record(notification),
+    );
   }
 }

@@ -22,6 +22,7 @@ import {
 } from '../../../../apps/iamport-simulator/src/index.js';
 import { IamportHttpError } from '../client/iamport.errors.js';
 import { IamportHealthIndicator } from '../health/iamport.health.js';
+import { NotificationRecorder } from '../http/notification-recorder.js';
 import { IamportModule } from '../iamport.module.js';
 import type {
   IamportOrder,
@@ -35,6 +36,7 @@ import {
   IAMPORT_METRICS,
   IAMPORT_TELEMETRY_SCOPE,
   observeOutbox,
+  observeStep,
 } from './iamport-telemetry.js';
 
 /** Collects on demand (cumulative), as a Prometheus scrape does. */
@@ -339,6 +341,25 @@ describe('the module telemetry, read through the OpenTelemetry SDK', () => {
       'error.type': 'IamportHttpError',
     });
     expect(lookups[0].attributes['http.response.status_code']).toBe(200);
+    // The steps after a lookup: a commit for each verification that wrote (not the repeat, not
+    // the one whose lookup failed), and the handlers of each committed transition.
+    expect(
+      finished
+        .filter((span) => span.name === 'iamport.commit')
+        .map((span) => span.attributes['iamport.merchant_uid']),
+    ).toEqual(['tel-paid', 'tel-forged', 'tel-failed']);
+    expect(
+      finished
+        .filter((span) => span.name === 'iamport.handlers')
+        .map((span) => [
+          span.attributes['iamport.event_type'],
+          span.attributes['iamport.merchant_uid'],
+        ]),
+    ).toEqual([
+      ['paid', 'tel-paid'],
+      ['forgery', 'tel-forged'],
+      ['failed', 'tel-failed'],
+    ]);
     expect(
       finished.find((span) => span.name === 'iamport.getToken')?.attributes,
     ).toMatchObject({ 'http.response.status_code': 200 });
@@ -367,6 +388,46 @@ describe('the module telemetry, read through the OpenTelemetry SDK', () => {
     expect(recorded).toContain('tel-paid');
     expect(recorded).not.toContain(sim.config.impSecret);
     expect(recorded).not.toContain(accessToken);
+  });
+
+  it('times the notification row in a span of its own, and marks a step that failed as an error', async () => {
+    spans.reset();
+    await moduleRef.get(NotificationRecorder).recordFailure(
+      {
+        kind: 'webhook',
+        params: { imp_uid: 'imp_000000000001' },
+        sourceIp: '127.0.0.1',
+      },
+      new Error('iamport could not be reached'),
+    );
+    await expect(
+      observeStep('commit', { 'iamport.merchant_uid': 'tel-step' }, () =>
+        Promise.reject(new TypeError('database gone')),
+      ),
+    ).rejects.toThrow('database gone');
+    expect(
+      spans
+        .getFinishedSpans()
+        .map((span) => [
+          span.name,
+          span.attributes,
+          span.status.code,
+          span.status.message,
+        ]),
+    ).toEqual([
+      [
+        'iamport.notification',
+        { 'iamport.notification_kind': 'webhook' },
+        0,
+        undefined,
+      ],
+      [
+        'iamport.commit',
+        { 'iamport.merchant_uid': 'tel-step', 'error.type': 'TypeError' },
+        2,
+        'database gone',
+      ],
+    ]);
   });
 
   it('reports the outbox backlog with one read per collection, and nothing when the read fails', async () => {

@@ -69,7 +69,16 @@ export const IAMPORT_SPANS = {
   verify: 'iamport.verify',
   /** Around one iamport call: `iamport.getPaymentByImpUid`, `iamport.getToken`, `iamport.v2.getPayment`, … */
   call: (operation: ObservedOperation) => `iamport.${operation}`,
+  /** Around the order repository's compare-and-set write (the transition, the record, the outbox event). */
+  commit: 'iamport.commit',
+  /** Around the handlers of one committed event (the delivery mark follows, outside it). */
+  handlers: 'iamport.handlers',
+  /** Around the write of a redirect's or a webhook's row to the notification log. */
+  notification: 'iamport.notification',
 } as const;
+
+/** The steps after the lookup that write to the merchant's database or run the merchant's code. */
+export type ObservedStep = 'commit' | 'handlers' | 'notification';
 
 // Histogram buckets for iamport's latency, in seconds: 5 ms to 10 s (a timeout with retries).
 const DURATION_BUCKETS = [
@@ -308,6 +317,33 @@ export function observeCall<T>(
           (performance.now() - startedAt) / 1000,
           { operation, result },
         );
+      }
+    },
+  );
+}
+
+/**
+ * Runs one step of a verification that waits on the merchant's side (the
+ * database, the handlers) inside an `iamport.commit`, `iamport.handlers` or
+ * `iamport.notification` span, so that a trace shows where a request's time
+ * went besides the iamport call. `attributes` are ids and kinds only.
+ */
+export function observeStep<T>(
+  step: ObservedStep,
+  attributes: Attributes,
+  run: () => Promise<T>,
+): Promise<T> {
+  return tracer().startActiveSpan(
+    IAMPORT_SPANS[step],
+    { kind: SpanKind.INTERNAL, attributes },
+    async (span) => {
+      try {
+        return await run();
+      } catch (error) {
+        failed(span, error);
+        throw error;
+      } finally {
+        span.end();
       }
     },
   );

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { IamportEventDelivery } from '../events/iamport-event-delivery.js';
 import {
   countTransition,
+  observeStep,
   observeVerification,
 } from '../observability/iamport-telemetry.js';
 import {
@@ -222,7 +223,12 @@ export abstract class PaymentVerificationCore {
           : null;
       const written = await this.commits.commit(
         { transition, record, event },
-        (write) => this.orders.commit(write),
+        (write) =>
+          observeStep(
+            'commit',
+            { 'iamport.merchant_uid': payment.merchantUid },
+            () => this.orders.commit(write),
+          ),
       );
       if (written) {
         // Stryker disable next-line all: telemetry, proved by observability/iamport-telemetry.spec.ts
