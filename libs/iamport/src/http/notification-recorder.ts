@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { observeStep } from '../observability/iamport-telemetry.js';
 import {
   IAMPORT_NOTIFICATION_LOG,
-  type PaymentNotification,
   type IamportNotificationLog,
   type NotificationKind,
+  type PaymentNotification,
 } from '../ports/notification-log.js';
 import type { VerificationResult } from '../verification/verification-result.js';
 
