@@ -188,7 +188,8 @@ export abstract class PaymentVerificationCore {
       } else if (refusal) {
         decision = flagged(decision, refusal);
       }
-      const transition = order === null ? null : decision.transition;
+      // `decide` moves only an order it was given: with none, the decision has no transition.
+      const transition = decision.transition;
       const after =
         order && transition ? afterTransition(order, transition) : order;
       const reported =
@@ -235,7 +236,7 @@ export abstract class PaymentVerificationCore {
       if (written) {
         // Stryker disable next-line all: telemetry, proved by observability/iamport-telemetry.spec.ts
         if (transition) countTransition(order!.status, transition.to);
-        if (transition && event) {
+        if (event) {
           // One line per settled payment at the default level: ids, outcome and source, never a secret.
           this.logger.log(
             `${after!.merchantUid}: ${decision.outcome} (${order!.status} → ${after!.status}) by ${payment.impUid}, from the ${request.source}, in ${Math.round(performance.now() - startedAt)} ms`,
@@ -255,9 +256,11 @@ export abstract class PaymentVerificationCore {
   private policy(refundRefused: boolean): VerificationPolicy {
     return {
       includeSandbox: this.gateway.acceptsTestPayments(),
+      // Stryker disable next-line StringLiteral: `decide` acts only on 'cancel'; any other policy flags
       forgeryPolicy: refundRefused ? 'flag' : this.options.forgeryPolicy,
       unknownOrderPolicy: refundRefused
-        ? 'flag'
+        ? // Stryker disable next-line StringLiteral: as above
+          'flag'
         : this.options.unknownOrderPolicy,
     };
   }
