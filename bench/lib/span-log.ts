@@ -3,7 +3,7 @@
  * with `--trace`: registers an OpenTelemetry tracer provider that keeps every
  * span the module ends as a line (end time in ms since the epoch, name,
  * duration in ms) and appends them to the file `BENCH_SPAN_LOG` names every
- * 100 ms. The benchmark reads each cell's window of it (`spanTimings`).
+ * `SPAN_LOG_FLUSH_MS`. The benchmark reads each cell's window of it (`spanTimings`).
  */
 import { trace } from '@opentelemetry/api';
 import {
@@ -12,6 +12,7 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { appendFileSync } from 'node:fs';
+import { SPAN_LOG_FLUSH_MS } from './spans.js';
 
 const file = process.env.BENCH_SPAN_LOG;
 if (file) {
@@ -40,6 +41,6 @@ if (file) {
     },
   };
   trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [keep] }));
-  setInterval(flush, 100).unref();
+  setInterval(flush, SPAN_LOG_FLUSH_MS).unref();
   process.on('exit', flush);
 }

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** The spans of one name that ended in a cell: how many, and their mean and median duration. */
+/** How often `span-log.ts` appends what it kept to its file. */
+export const SPAN_LOG_FLUSH_MS = 100;
+
+/** The spans of one name that ended in a cell: how many, and their mean duration. */
 export interface SpanTiming {
   count: number;
   meanMs: number;
-  p50Ms: number;
 }
 
 /**
@@ -17,25 +19,17 @@ export async function spanTimings(
   fromMs: number,
   toMs: number,
 ): Promise<Record<string, SpanTiming>> {
-  await sleep(250);
-  const durations = new Map<string, number[]>();
+  await sleep(2.5 * SPAN_LOG_FLUSH_MS);
+  const timings: Record<string, SpanTiming> = {};
   if (existsSync(file))
     for (const line of readFileSync(file, 'utf8').split('\n')) {
       const [end, name, duration] = line.split('\t');
       const at = Number(end);
       if (!name || !(at >= fromMs && at <= toMs)) continue;
-      const of = durations.get(name) ?? [];
-      of.push(Number(duration));
-      durations.set(name, of);
+      const timing = (timings[name] ??= { count: 0, meanMs: 0 });
+      timing.count += 1;
+      // A running mean: the durations are not kept.
+      timing.meanMs += (Number(duration) - timing.meanMs) / timing.count;
     }
-  const timings: Record<string, SpanTiming> = {};
-  for (const [name, values] of durations) {
-    values.sort((a, b) => a - b);
-    timings[name] = {
-      count: values.length,
-      meanMs: values.reduce((sum, value) => sum + value, 0) / values.length,
-      p50Ms: values[Math.floor(values.length / 2)]!,
-    };
-  }
   return timings;
 }
