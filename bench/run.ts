@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import {
   ADAPTERS,
   type Adapter,
+  ALL_IMPLEMENTATIONS,
   createPaidPayments,
   IMPLEMENTATIONS,
   type Implementation,
@@ -143,7 +144,7 @@ function readSettings(argv: string[]): Settings {
     ),
     adapters: args.choices('adapter', ADAPTERS, quick ? ['express'] : ADAPTERS),
     latencies: args.numbers('latency', quick ? [30] : [0, 30]),
-    implementations: args.choices('impl', IMPLEMENTATIONS, IMPLEMENTATIONS),
+    implementations: args.choices('impl', ALL_IMPLEMENTATIONS, IMPLEMENTATIONS),
     metrics: args.choice('metrics', ['on', 'off'] as const, 'on'),
     poolSize: args.number('pool', 20),
     trace: args.flag('trace'),
@@ -412,7 +413,7 @@ async function measureOnce(
       : {}),
   };
   console.log(
-    `  ${context.latencyMs} ms ${pad(context.implementation, 6)} ${pad(scenario, 20)} ` +
+    `  ${context.latencyMs} ms ${pad(context.implementation, 11)} ${pad(scenario, 20)} ` +
       `${fixed(load.requestsPerSecond).padStart(6)} req/s  p50 ${fixed(load.latencyMs.p50)} ms  p99 ${fixed(load.latencyMs.p99)} ms  ` +
       `failed ${failures(cell)}  calls/payment ${fixed(cell.callsPerPayment, 3)}  ` +
       `paid ${paidAfter}/${payments.length}  peak ${mib(peak)} MiB  ` +
@@ -627,6 +628,8 @@ function render(
     ),
   );
   if (cells.some((cell) => cell.spans)) out.push('', ...whereTimeGoes(cells));
+  if (cells.some((cell) => cell.implementation === 'floor-again'))
+    out.push('', ...floorAgainstItself(cells));
   out.push('');
   out.push('## Targets');
   out.push('');
@@ -676,6 +679,61 @@ function whereTimeGoes(cells: Cell[]): string[] {
       ]),
       ['l', 'r', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
+  ];
+}
+
+/**
+ * The floor measured twice in a row (`--impl=…,floor,floor-again`): the same
+ * code, so every ratio away from 1 is the measurement's own spread, to set
+ * beside the module's ratios to the floor and their bounds (0.85, 1.2).
+ */
+function floorAgainstItself(cells: Cell[]): string[] {
+  const pairs = cells
+    .filter((cell) => cell.implementation === 'floor-again')
+    .map((again) => ({ again, floor: find(cells, again, 'floor') }))
+    .filter((pair): pair is { again: Cell; floor: Cell } => !!pair.floor);
+  const throughput = pairs.map(({ again, floor }) =>
+    ratio(again.load.requestsPerSecond, floor.load.requestsPerSecond),
+  );
+  const p99 = pairs.map(({ again, floor }) =>
+    ratio(again.load.latencyMs.p99, floor.load.latencyMs.p99),
+  );
+  const summary = (values: number[], outside: number, bound: string) =>
+    values.length === 0
+      ? '–'
+      : `${range(values, 2)}, median ${fixed(median(values), 2)}; ${outside} of ${values.length} cells ${bound}`;
+  return [
+    '## The floor against itself (A/A, `floor-again`)',
+    '',
+    "The floor in a second process, measured right after the first on the same payments' kind of work: the same code, " +
+      "so each ratio is what this machine's noise alone does to a ratio the targets bound.",
+    '',
+    table(
+      [
+        'scenario',
+        'upstream',
+        'database',
+        'adapter',
+        'req/s floor / again',
+        'again ÷ floor',
+        'p99 floor / again (ms)',
+        'p99 again ÷ floor',
+      ],
+      pairs.map(({ again, floor }, index) => [
+        SCENARIO_TITLES[again.scenario],
+        `${again.latencyMs} ms`,
+        DB_LABEL[again.database],
+        again.adapter,
+        `${marked(floor, fixed(floor.load.requestsPerSecond))} / ${marked(again, fixed(again.load.requestsPerSecond))}`,
+        fixed(throughput[index], 2),
+        `${fixed(floor.load.latencyMs.p99)} / ${fixed(again.load.latencyMs.p99)}`,
+        fixed(p99[index], 2),
+      ]),
+      ['l', 'r', 'l', 'l', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    `- throughput, again ÷ floor: ${summary(throughput, throughput.filter((value) => value < 0.85).length, 'below 0.85')}`,
+    `- p99, again ÷ floor: ${summary(p99, p99.filter((value) => value > 1.2).length, 'above 1.2')}`,
   ];
 }
 

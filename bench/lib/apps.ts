@@ -10,11 +10,21 @@ const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 export type Adapter = 'express' | 'fastify';
 export const ADAPTERS: readonly Adapter[] = ['express', 'fastify'];
 
-export type Implementation = 'module' | 'naive' | 'floor';
+export type Implementation = 'module' | 'naive' | 'floor' | 'floor-again';
+/** What `npm run bench` measures unless told (`--impl`). */
 export const IMPLEMENTATIONS: readonly Implementation[] = [
   'module',
   'naive',
   'floor',
+];
+/**
+ * `floor-again` is the floor once more, in a process of its own, measured
+ * right after it: an A/A comparison, whose ratio to the floor is the spread
+ * the measurement itself has on this machine (`--impl=module,floor,floor-again`).
+ */
+export const ALL_IMPLEMENTATIONS: readonly Implementation[] = [
+  ...IMPLEMENTATIONS,
+  'floor-again',
 ];
 
 const BENCH_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,9 +57,10 @@ export function snapshotBuiltApps(): void {
 
 export const SAMPLE_MAIN = join(SNAPSHOT, 'apps', 'sample', 'main.js');
 const SIMULATOR_MAIN = join(SNAPSHOT, 'apps', 'iamport-simulator', 'main.js');
-const BASELINE_MAIN: Record<'naive' | 'floor', string> = {
+const BASELINE_MAIN: Record<Exclude<Implementation, 'module'>, string> = {
   naive: join(BENCH_DIST, 'baselines', 'naive', 'main.js'),
   floor: join(BENCH_DIST, 'baselines', 'floor', 'main.js'),
+  'floor-again': join(BENCH_DIST, 'baselines', 'floor', 'main.js'),
 };
 
 export interface RunningApp {
