@@ -61,10 +61,10 @@ export class RedirectQueryDto {
     (query: RedirectQueryDto) =>
       !query.imp_uid || query.merchant_uid !== undefined,
   )
-  @IsString({ message: 'imp_uid or merchant_uid is required' })
   @Matches(MERCHANT_UID_PATTERN, {
     message: 'merchant_uid must be 1 to 40 visible ASCII characters',
   })
+  @IsString({ message: 'imp_uid or merchant_uid is required' })
   merchant_uid?: string;
 
   @ApiPropertyOptional({

@@ -33,10 +33,10 @@ export class WebhookBodyDto {
     maxLength: 32,
     example: 'imp_123456789012',
   })
-  @IsString({ message: 'imp_uid is required' })
   @Matches(IMP_UID_PATTERN, {
     message: 'imp_uid must look like imp_123456789012',
   })
+  @IsString({ message: 'imp_uid is required' })
   imp_uid: string;
 
   @ApiPropertyOptional({

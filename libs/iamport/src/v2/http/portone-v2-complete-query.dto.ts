@@ -49,10 +49,10 @@ export class PortOneV2CompleteQueryDto {
   @ValidateIf(
     (query: PortOneV2CompleteQueryDto) => query.payment_id === undefined,
   )
-  @IsString({ message: 'paymentId is required' })
   @Matches(PAYMENT_ID_PATTERN, {
     message: 'paymentId must be 1 to 200 visible ASCII characters',
   })
+  @IsString({ message: 'paymentId is required' })
   paymentId?: string;
 
   @ApiPropertyOptional({
