@@ -20,6 +20,7 @@ export default defineConfig({
       'libs/iamport/src/v2/portone-v2-payment.adapter.spec.ts',
       'libs/iamport/src/v2/portone-v2-verification.service.spec.ts',
       'libs/iamport/src/v2/http/*.spec.ts',
+      'libs/iamport/src/http/strict-validation.pipe.spec.ts',
     ],
   },
 });

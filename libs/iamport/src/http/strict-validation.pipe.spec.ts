@@ -44,6 +44,15 @@ describe('StrictValidationPipe', () => {
     ]);
   });
 
+  it.each([null, undefined, 'imp_uid=imp_1', 42, [{ imp_uid: 'imp_1' }]])(
+    'refuses %j, which is no set of parameters',
+    async (value) => {
+      expect(await reasons(webhook, value)).toEqual([
+        'expected key=value parameters',
+      ]);
+    },
+  );
+
   it('refuses a parameter given twice or not as text before the DTO sees it', async () => {
     expect(
       await reasons(webhook, { imp_uid: ['imp_1', 'imp_2'], status: 1 }),

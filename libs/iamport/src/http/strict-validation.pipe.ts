@@ -41,10 +41,7 @@ export class StrictValidationPipe<T extends object> implements PipeTransform<
     const instance = Object.assign(new this.dto(), known);
     // One reason per parameter: its first failed rule (a missing one is only "required", the
     // presence check being the last decorator and so the first rule run).
-    const errors = await validate(instance, {
-      forbidUnknownValues: true,
-      stopAtFirstError: true,
-    });
+    const errors = await validate(instance, { stopAtFirstError: true });
     if (errors.length > 0)
       throw new BadRequestException(errors.flatMap(messagesOf));
     return instance;
