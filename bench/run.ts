@@ -467,6 +467,20 @@ function find(
   );
 }
 
+/** Each cell of `implementation`, with the cell of `baseline` measured beside it. */
+function besides(
+  cells: Cell[],
+  implementation: Implementation,
+  baseline: Implementation,
+): [cell: Cell, other: Cell][] {
+  return cells
+    .filter((cell) => cell.implementation === implementation)
+    .flatMap((cell) => {
+      const other = find(cells, cell, baseline);
+      return other ? [[cell, other] as [Cell, Cell]] : [];
+    });
+}
+
 /** A figure from a cell that other people's work disturbed (more than DISTURBED_PERCENT of a core). */
 function marked(cell: Cell | undefined, text: string): string {
   return cell && (cell.load.cpu?.other ?? 0) > DISTURBED_PERCENT
@@ -688,14 +702,11 @@ function whereTimeGoes(cells: Cell[]): string[] {
  * beside the module's ratios to the floor and their bounds (0.85, 1.2).
  */
 function floorAgainstItself(cells: Cell[]): string[] {
-  const pairs = cells
-    .filter((cell) => cell.implementation === 'floor-again')
-    .map((again) => ({ again, floor: find(cells, again, 'floor') }))
-    .filter((pair): pair is { again: Cell; floor: Cell } => !!pair.floor);
-  const throughput = pairs.map(({ again, floor }) =>
+  const pairs = besides(cells, 'floor-again', 'floor');
+  const throughput = pairs.map(([again, floor]) =>
     ratio(again.load.requestsPerSecond, floor.load.requestsPerSecond),
   );
-  const p99 = pairs.map(({ again, floor }) =>
+  const p99 = pairs.map(([again, floor]) =>
     ratio(again.load.latencyMs.p99, floor.load.latencyMs.p99),
   );
   const summary = (values: number[], outside: number, bound: string) =>
@@ -719,7 +730,7 @@ function floorAgainstItself(cells: Cell[]): string[] {
         'p99 floor / again (ms)',
         'p99 again ÷ floor',
       ],
-      pairs.map(({ again, floor }, index) => [
+      pairs.map(([again, floor], index) => [
         SCENARIO_TITLES[again.scenario],
         `${again.latencyMs} ms`,
         DB_LABEL[again.database],
@@ -764,22 +775,20 @@ function targets(cells: Cell[], connections: number): string[] {
     );
   }
   // Issue 12's targets, all at 30 ms upstream, every cell of the run.
-  const at30 = module.filter((cell) => cell.latencyMs === 30);
-  const versus = (baseline: Implementation, of: (cell: Cell) => number) =>
-    at30
-      .map((cell) => {
-        const other = find(cells, cell, baseline);
-        return other ? ratio(of(cell), of(other)) : Number.NaN;
-      })
+  const ratiosAt30 = (
+    implementation: Implementation,
+    baseline: Implementation,
+    of: (cell: Cell) => number,
+  ) =>
+    besides(cells, implementation, baseline)
+      .filter(([cell]) => cell.latencyMs === 30)
+      .map(([cell, other]) => ratio(of(cell), of(other)))
       .filter((value) => Number.isFinite(value));
   const throughput = (cell: Cell) => cell.load.requestsPerSecond;
   const naiveGoal = connections >= 100 ? 1 : 1.8;
-  const overNaive = versus('naive', throughput);
+  const overNaive = ratiosAt30('module', 'naive', throughput);
   // The same bound for the floor: how much of it the naive integration's second call leaves to win.
-  const floorOverNaive = at30
-    .map((cell) => [find(cells, cell, 'floor'), find(cells, cell, 'naive')])
-    .filter((pair): pair is [Cell, Cell] => !!pair[0] && !!pair[1])
-    .map(([floor, naive]) => ratio(throughput(floor), throughput(naive)));
+  const floorOverNaive = ratiosAt30('floor', 'naive', throughput);
   if (overNaive.length > 0)
     lines.push(
       `throughput ≥ ${naiveGoal} × naive at 30 ms, ${connections} connections: ` +
@@ -790,14 +799,14 @@ function targets(cells: Cell[], connections: number): string[] {
             `(floor ÷ naive ${range(floorOverNaive, 2)}, median ${fixed(median(floorOverNaive), 2)})`
           : ''),
     );
-  const overFloor = versus('floor', throughput);
+  const overFloor = ratiosAt30('module', 'floor', throughput);
   if (overFloor.length > 0)
     lines.push(
       `throughput ≥ 0.85 × floor at 30 ms in every cell, median ≥ 0.9: ` +
         `${verdict(overFloor.filter((value) => value >= 0.85).length, overFloor.length)}, ` +
         `median ${fixed(median(overFloor), 2)} (${median(overFloor) >= 0.9 ? 'met' : 'missed'}): module ÷ floor ${range(overFloor, 2)}`,
     );
-  const p99 = versus('floor', (cell) => cell.load.latencyMs.p99);
+  const p99 = ratiosAt30('module', 'floor', (cell) => cell.load.latencyMs.p99);
   if (p99.length > 0)
     lines.push(
       `p99 ≤ 1.2 × the floor's p99 at 30 ms: ${verdict(p99.filter((value) => value <= 1.2).length, p99.length)}: ` +

@@ -57,10 +57,11 @@ export function snapshotBuiltApps(): void {
 
 export const SAMPLE_MAIN = join(SNAPSHOT, 'apps', 'sample', 'main.js');
 const SIMULATOR_MAIN = join(SNAPSHOT, 'apps', 'iamport-simulator', 'main.js');
+const FLOOR_MAIN = join(BENCH_DIST, 'baselines', 'floor', 'main.js');
 const BASELINE_MAIN: Record<Exclude<Implementation, 'module'>, string> = {
   naive: join(BENCH_DIST, 'baselines', 'naive', 'main.js'),
-  floor: join(BENCH_DIST, 'baselines', 'floor', 'main.js'),
-  'floor-again': join(BENCH_DIST, 'baselines', 'floor', 'main.js'),
+  floor: FLOOR_MAIN,
+  'floor-again': FLOOR_MAIN,
 };
 
 export interface RunningApp {
